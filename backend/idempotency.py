@@ -1,0 +1,154 @@
+"""Idempotent creates: a retried request with the same ``Idempotency-Key`` creates nothing.
+
+Phones on hospital Wi-Fi retry requests that timed out; the retry must replay the first
+response, never make a second record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
+
+from backend.errors import ApplicationError
+from backend.models import IdempotencyRecord
+from backend.schema import IDEMPOTENCY_HEADER
+
+# A request that has held its key this long without finishing is taken to have died
+# (its transaction rolled back), so a retry may take the key over.
+IDEMPOTENCY_LEASE = timedelta(seconds=60)
+IDEMPOTENCY_KEY_MAX = 255
+
+
+def _body_hash(request: Request) -> str:
+    # Read before DRF parses the stream; Django caches it, and DRF then parses the cache.
+    return hashlib.sha256(
+        request.method.encode() + request.path.encode() + request.body
+    ).hexdigest()
+
+
+def _replay(record: IdempotencyRecord) -> Response:
+    response = Response(record.response_body, status=record.response_status)
+    for name, value in record.response_headers.items():
+        response[name] = value
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _claim(request: Request, key: str) -> IdempotencyRecord | Response:
+    """Claim ``key`` for this request, or answer as the first request's outcome dictates."""
+    body_hash = _body_hash(request)
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(
+                user=request.user,
+                key=key,
+                method=request.method,
+                path=request.path,
+                body_hash=body_hash,
+            )
+    except IntegrityError:
+        pass
+    record = IdempotencyRecord.objects.get(user=request.user, key=key)
+    if record.body_hash != body_hash:
+        raise ApplicationError(
+            f"This {IDEMPOTENCY_HEADER} was already used for a different request. "
+            "Make a new key for a new request.",
+            field=IDEMPOTENCY_HEADER,
+            code="idempotency_key_reused",
+            status_code=422,
+        )
+    if record.state == IdempotencyRecord.State.DONE:
+        return _replay(record)
+    # Still in progress. Take it over only if its holder has clearly died.
+    stale_before = timezone.now() - IDEMPOTENCY_LEASE
+    record.lease_token = new_lease = uuid.uuid4()
+    taken = IdempotencyRecord.objects.filter(
+        pk=record.pk, state=IdempotencyRecord.State.IN_PROGRESS, updated_at__lt=stale_before
+    ).update(lease_token=new_lease, updated_at=timezone.now())
+    if taken:
+        return record
+    raise ApplicationError(
+        "The first request with this key is still being processed. Retry shortly.",
+        field=IDEMPOTENCY_HEADER,
+        code="idempotency_in_progress",
+        status_code=409,
+    )
+
+
+def _stored_json(data: Any) -> Any:
+    return json.loads(json.dumps(data, cls=JSONEncoder))
+
+
+def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
+    """Make a create handler safe to retry with an ``Idempotency-Key`` header.
+
+    The first request claims the key in its own committed row (so concurrent retries
+    see it and get a 409), then does its work and records the response in one
+    transaction: the created rows and the stored response commit together or not at
+    all. A failed request releases the key, so a corrected retry can use it.
+    """
+
+    @wraps(handler)
+    def wrapper(view, request: Request, *args, **kwargs) -> Response:
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+        if key is None:
+            return handler(view, request, *args, **kwargs)
+        if not key.strip() or len(key) > IDEMPOTENCY_KEY_MAX:
+            raise ApplicationError(
+                f"{IDEMPOTENCY_HEADER} must be 1 to {IDEMPOTENCY_KEY_MAX} characters.",
+                field=IDEMPOTENCY_HEADER,
+                code="invalid",
+            )
+        claimed = _claim(request, key)
+        if isinstance(claimed, Response):
+            return claimed
+        record = claimed
+        try:
+            with transaction.atomic():
+                response = handler(view, request, *args, **kwargs)
+                if status.is_success(response.status_code):
+                    headers = {h: response[h] for h in ("Location", "ETag") if h in response}
+                    updated = IdempotencyRecord.objects.filter(
+                        pk=record.pk, lease_token=record.lease_token
+                    ).update(
+                        state=IdempotencyRecord.State.DONE,
+                        response_status=response.status_code,
+                        response_body=_stored_json(response.data),
+                        response_headers=headers,
+                        updated_at=timezone.now(),
+                    )
+                    if not updated:  # our lease was taken over: let the new holder win
+                        raise ApplicationError(
+                            "The first request with this key is still being processed.",
+                            field=IDEMPOTENCY_HEADER,
+                            code="idempotency_in_progress",
+                            status_code=409,
+                        )
+                    return response
+        except BaseException:
+            IdempotencyRecord.objects.filter(pk=record.pk, lease_token=record.lease_token).delete()
+            raise
+        IdempotencyRecord.objects.filter(pk=record.pk, lease_token=record.lease_token).delete()
+        return response
+
+    return wrapper
+
+
+class IdempotentCreateMixin:
+    """For a ModelViewSet: ``create`` honours ``Idempotency-Key``."""
+
+    @idempotent
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().create(request, *args, **kwargs)

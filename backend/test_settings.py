@@ -1,0 +1,22 @@
+"""Settings for the test suite: the real settings, with services only where configured.
+
+Without ``REDIS_URL`` tasks go to Celery's in-memory broker and the cache is local, so
+``make test`` needs no services and leaves nothing behind under ``var/``. With
+``DATABASE_URL`` and ``REDIS_URL`` set, the same tests run on PostgreSQL and Redis.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
+if not os.environ.get("REDIS_URL"):
+    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+
+from backend.settings import *  # noqa: F403
+from backend.settings import REDIS_URL
+
+# Hashing passwords slowly is the point in production and a waste in tests.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min"}}  # noqa: F405

@@ -1,0 +1,40 @@
+"""The composition root's URLs: every app's API under /api/v1/, docs, health and admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views import defaults
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from backend.errors import json_error_view
+from backend.health import healthz
+
+api_v1 = [
+    path("", include("backend.api")),
+    path("", include("projects.api")),
+    path("", include("pdsa.api")),
+    path("", include("spread.api")),
+    path("", include("notifications.api")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+_api_not_found = json_error_view(404, "not_found", "Not found.")
+_api_server_error = json_error_view(500, "server_error", "Something went wrong on our side.")
+
+
+def handler404(request, exception):
+    if request.path.startswith("/api/"):
+        return _api_not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request):
+    if request.path.startswith("/api/"):
+        return _api_server_error(request)
+    return defaults.server_error(request)

@@ -1,0 +1,3 @@
+"""API for notifications."""
+
+urlpatterns: list = []

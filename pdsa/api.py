@@ -1,0 +1,3 @@
+"""API for pdsa."""
+
+urlpatterns: list = []

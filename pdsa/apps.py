@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PdsaConfig(AppConfig):
+    name = "pdsa"
+    verbose_name = "PDSA cycles"

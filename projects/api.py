@@ -1,0 +1,3 @@
+"""API for projects."""
+
+urlpatterns: list = []

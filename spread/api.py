@@ -1,0 +1,3 @@
+"""API for spread."""
+
+urlpatterns: list = []
