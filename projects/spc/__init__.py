@@ -1,0 +1,34 @@
+"""Statistical process control for Ripple: pure Python and NumPy, no Django.
+
+One JSON contract (see docs/spc.md) used three ways: `analyse` / `analyse_many` here,
+the command line `python -m projects.spc`, and the HTTP API, which turns `SPCInputError`
+into a 400 naming the field. `analyse_arrays` is the columnar fast path for bulk work.
+"""
+
+from .api import analyse, analyse_arrays, analyse_many
+from .batch import BatchResult
+from .constants import (
+    ASSURANCE_ICONS,
+    CHARTS,
+    DEFAULT_OPTIONS,
+    DIRECTIONS,
+    ICONS,
+    POINT_TYPES,
+    RULES,
+)
+from .errors import SPCInputError
+
+__all__ = [
+    "ASSURANCE_ICONS",
+    "CHARTS",
+    "DEFAULT_OPTIONS",
+    "DIRECTIONS",
+    "ICONS",
+    "POINT_TYPES",
+    "RULES",
+    "BatchResult",
+    "SPCInputError",
+    "analyse",
+    "analyse_arrays",
+    "analyse_many",
+]
