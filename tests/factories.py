@@ -1,11 +1,25 @@
-"""One factory per model."""
+"""One factory per model, grouped by app (add yours under your app's heading)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import factory
 from factory.django import DjangoModelFactory
 
 from backend.models import Membership, Organisation, Unit, User
+from pdsa.models import Cycle, CycleQuestion, CycleTask
+from projects.models import (
+    ChangeIdea,
+    DataPoint,
+    Driver,
+    Measure,
+    MeasureDefinition,
+    Project,
+    ProjectMember,
+    Rebase,
+    StrategicAim,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -47,3 +61,123 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.FRONTLINE
+
+
+# --- projects -------------------------------------------------------------------------
+
+
+class StrategicAimFactory(DjangoModelFactory):
+    class Meta:
+        model = StrategicAim
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Aim {n}")
+    statement = "Zero avoidable harm from falls by 2028."
+    quality_dimensions = factory.LazyFunction(lambda: ["safe"])
+
+
+class ProjectFactory(DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    unit = factory.SubFactory(UnitFactory, organisation=factory.SelfAttribute("..organisation"))
+    title = factory.Sequence(lambda n: f"Project {n}")
+    aim_statement = "Reduce falls on the ward by 30% by March."
+    status = Project.Status.ACTIVE
+
+
+class ProjectMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = ProjectMember
+
+    project = factory.SubFactory(ProjectFactory)
+    user = factory.SubFactory(UserFactory)
+    role = ProjectMember.Role.MEMBER
+
+
+class DriverFactory(DjangoModelFactory):
+    class Meta:
+        model = Driver
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = Driver.Kind.PRIMARY
+    title = factory.Sequence(lambda n: f"Driver {n}")
+
+
+class ChangeIdeaFactory(DjangoModelFactory):
+    class Meta:
+        model = ChangeIdea
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Change idea {n}")
+
+
+class MeasureDefinitionFactory(DjangoModelFactory):
+    class Meta:
+        model = MeasureDefinition
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Definition {n}")
+    improvement_direction = "decrease"
+    chart_type = "xmr"
+
+
+class MeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = Measure
+
+    project = factory.SubFactory(ProjectFactory)
+    organisation = factory.SelfAttribute("project.organisation")
+    name = factory.Sequence(lambda n: f"Measure {n}")
+    type = Measure.Type.OUTCOME
+    improvement_direction = "decrease"
+    chart_type = "xmr"
+
+
+class RebaseFactory(DjangoModelFactory):
+    class Meta:
+        model = Rebase
+
+    measure = factory.SubFactory(MeasureFactory)
+    starts_on = date(2024, 1, 1)
+    reason = "New falls bundle in place."
+
+
+class DataPointFactory(DjangoModelFactory):
+    class Meta:
+        model = DataPoint
+
+    measure = factory.SubFactory(MeasureFactory)
+    period = factory.Sequence(lambda n: date(2020 + n // 12, n % 12 + 1, 1))
+    value = 10.0
+
+
+# --- pdsa -----------------------------------------------------------------------------
+
+
+class CycleFactory(DjangoModelFactory):
+    class Meta:
+        model = Cycle
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Test {n}")
+    objective = "See whether a falls huddle at handover is feasible."
+
+
+class CycleQuestionFactory(DjangoModelFactory):
+    class Meta:
+        model = CycleQuestion
+
+    cycle = factory.SubFactory(CycleFactory)
+    question = "Will staff attend the huddle?"
+    prediction = "Most of the day shift will."
+
+
+class CycleTaskFactory(DjangoModelFactory):
+    class Meta:
+        model = CycleTask
+
+    cycle = factory.SubFactory(CycleFactory)
+    what = "Print the huddle sheet"
