@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from backend import selectors
 from backend.models import Membership, Organisation, Unit, User
+from backend.validators import SafeTextMixin
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -36,14 +37,14 @@ class TokenSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField(allow_null=True)
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(SafeTextMixin, serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "name", "slug", "ods_code", "created_at", "updated_at"]
         read_only_fields = ["slug", "created_at", "updated_at"]
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(SafeTextMixin, serializers.ModelSerializer):
     organisation = ScopedPrimaryKeyRelatedField(selectors.organisation_list)
     parent = ScopedPrimaryKeyRelatedField(selectors.unit_list, allow_null=True, required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)

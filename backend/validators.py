@@ -1,0 +1,50 @@
+"""No patient-identifiable data: free text that contains a valid NHS number is refused."""
+
+from __future__ import annotations
+
+import re
+
+import nhs_number
+from django.core.exceptions import ValidationError
+from rest_framework import serializers
+
+# Ten digits, written together or as 3-3-4 with spaces or hyphens, not inside a longer number.
+_CANDIDATE = re.compile(r"(?<![\d])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
+
+NHS_NUMBER_MESSAGE = (
+    "This looks like it contains an NHS number. Ripple must not hold patient-identifiable "
+    "data: remove it and describe the patient without identifying them."
+)
+
+
+def contains_nhs_number(text: str) -> bool:
+    """Whether ``text`` holds a ten-digit number that passes the NHS number checksum."""
+    return any(nhs_number.is_valid("".join(match.groups())) for match in _CANDIDATE.finditer(text))
+
+
+def refuse_nhs_numbers(text: str | None) -> None:
+    """Django validator: refuse text with a valid NHS number in it."""
+    if text and contains_nhs_number(text):
+        raise ValidationError(NHS_NUMBER_MESSAGE, code="nhs_number")
+
+
+class SafeTextMixin:
+    """For a serializer: every CharField refuses text holding a valid NHS number.
+
+    Put it first among the bases, so every free-text field of every write is checked
+    without each serializer having to remember to.
+    """
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        errors = {
+            name: [serializers.ErrorDetail(NHS_NUMBER_MESSAGE, code="nhs_number")]
+            for name, field in self.fields.items()
+            if isinstance(field, serializers.CharField)
+            and not field.read_only
+            and isinstance(value.get(field.source), str)
+            and contains_nhs_number(value[field.source])
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value

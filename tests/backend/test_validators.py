@@ -1,0 +1,40 @@
+import pytest
+
+from backend.validators import contains_nhs_number
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["NHS no. 943 476 5919", "patient 9434765919 fell", "ref 943-476-5919."],
+)
+def test_valid_nhs_numbers_are_found_however_written(text):
+    assert contains_nhs_number(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "943 476 5918",  # wrong check digit
+        "phone 01234 567890",
+        "12 falls in 9434765919123 bed hours",  # part of a longer number
+        "Falls fell from 12 to 7 per 1,000 bed days",
+    ],
+)
+def test_other_numbers_are_not_mistaken_for_nhs_numbers(text):
+    assert not contains_nhs_number(text)
+
+
+def test_unit_names_refuse_an_nhs_number(api, member, organisation):
+    from backend.models import Membership
+
+    response = api(member(Membership.Role.ADMIN)).post(
+        "/api/v1/units/", {"organisation": organisation.pk, "name": "Bay for 943 476 5919"}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0] == {
+        "field": "name",
+        "code": "nhs_number",
+        "message": response.json()["errors"][0]["message"],
+    }
+    assert "NHS number" in response.json()["message"]
