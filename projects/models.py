@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -137,7 +139,10 @@ class Project(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     # When a cycle was created or moved, or data added: what stall detection reads.
     last_activity_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    # The IHI progress score is computed from the record; a team may override it, saying why.
+    # The IHI progress score (0.5 to 5.0), computed from the record by pdsa's services and
+    # stored here so lists read it without recomputing; a team may override it, saying why.
+    progress_score = models.DecimalField(max_digits=2, decimal_places=1, default=Decimal("0.5"))
+    progress_reason = models.TextField(blank=True)
     progress_override = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
     progress_override_reason = models.TextField(blank=True)
     progress_override_by = models.ForeignKey(
