@@ -162,7 +162,10 @@ class Project(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    history = HistoricalRecords(excluded_fields=["last_activity_at"])
+    # Derived fields change often and say nothing about who decided what.
+    history = HistoricalRecords(
+        excluded_fields=["last_activity_at", "progress_score", "progress_reason"]
+    )
 
     class Meta:
         ordering = ["-updated_at"]

@@ -12,16 +12,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name='historicalproject',
-            name='progress_reason',
-            field=models.TextField(blank=True),
-        ),
-        migrations.AddField(
-            model_name='historicalproject',
-            name='progress_score',
-            field=models.DecimalField(decimal_places=1, default=Decimal('0.5'), max_digits=2),
-        ),
-        migrations.AddField(
             model_name='project',
             name='progress_reason',
             field=models.TextField(blank=True),
