@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,8 +48,9 @@ class BatchResult:
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """Every series' result as a plain, JSON-serialisable dict (the output contract)."""
-        columns = _Columns(self)
-        return [self._series_dict(i, columns) for i in range(len(self))]
+        with without_gc():
+            columns = _Columns(self)
+            return [self._series_dict(i, columns) for i in range(len(self))]
 
     def result(self, index: int) -> dict[str, Any]:
         """One series' result dict."""
@@ -161,10 +166,26 @@ class _Columns:
         )
 
 
+@contextmanager
+def without_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small containers.
+
+    A batch result is ~10^6 dicts and lists with no reference cycles; left on, the
+    collector keeps re-scanning them and costs four times the building itself.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _nullable(values: np.ndarray) -> list[float | None]:
     listed = values.tolist()
-    if np.isnan(values).any():
-        return [None if v != v else v for v in listed]
+    if not np.isfinite(values).all():
+        return [v if math.isfinite(v) else None for v in listed]
     return listed
 
 

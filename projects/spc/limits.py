@@ -75,7 +75,7 @@ def _t(layout: Layout) -> Lines:
 
 def _xmr_lines(layout: Layout, values: np.ndarray) -> tuple[np.ndarray, ...]:
     in_baseline = layout.in_baseline()
-    mean = _group_sum(layout, values, in_baseline) / layout.baseline_len
+    mean = _baseline_mean(layout, values, in_baseline)
     mr_bar = screened_mr_bar(layout, values, in_baseline)
     half_width = layout.xmr_constant[layout.group_series] * mr_bar
     gid = layout.gid
@@ -195,8 +195,19 @@ def _group_sum(layout: Layout, values: np.ndarray, mask: np.ndarray) -> np.ndarr
     return np.bincount(layout.gid, weights=np.where(mask, values, 0.0), minlength=layout.n_groups)
 
 
-def _baseline_mean(layout: Layout, values: np.ndarray) -> np.ndarray:
-    return _group_sum(layout, values, layout.in_baseline()) / layout.baseline_len
+def _baseline_mean(
+    layout: Layout, values: np.ndarray, in_baseline: np.ndarray | None = None
+) -> np.ndarray:
+    """(G,) mean of each group's baseline, in two passes as R's mean() does.
+
+    The residuals of the second pass are exact, so a constant series gets its own value
+    back rather than a neighbour one ulp away, which would put every point on one side
+    of the mean and fire the shift rule on a flat line.
+    """
+    mask = layout.in_baseline() if in_baseline is None else in_baseline
+    mean = _group_sum(layout, values, mask) / layout.baseline_len
+    mean += _group_sum(layout, values - mean[layout.gid], mask) / layout.baseline_len
+    return mean
 
 
 def group_median(layout: Layout, values: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -29,6 +29,9 @@ from .constants import (
 from .errors import SPCInputError
 
 DOCUMENT_KEYS = ("chart", "points", "options")
+# Beyond this a number is a data error, not a measure; keeping every input below it also
+# keeps every derived line (squares in the g chart, y / n) finite.
+MAX_MAGNITUDE = 1e100
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
 
 
@@ -202,11 +205,12 @@ def _parse_points_fast(
 
 
 def values_are_valid(y: np.ndarray, n: np.ndarray | None, chart: str) -> bool:
-    ok = bool(np.isfinite(y).all())
+    """True when every y (and n) is acceptable for the chart; says nothing about which."""
+    ok = bool((np.abs(y) <= MAX_MAGNITUDE).all())  # also False for NaN
     if chart in CHARTS_NON_NEGATIVE:
         ok = ok and bool((y >= 0).all())
     if n is not None:
-        ok = ok and bool(np.isfinite(n).all() and (n > 0).all())
+        ok = ok and bool(((n >= 1.0 / MAX_MAGNITUDE) & (n <= MAX_MAGNITUDE)).all())
         if chart in ("p", "pp"):
             ok = ok and bool((y <= n).all())
     return ok
@@ -245,6 +249,8 @@ def parse_points_strictly(
             denominator = _finite_number(denominator, f"{where}.n")
             if denominator <= 0:
                 raise SPCInputError(f"{where}.n", "must be greater than 0")
+            if denominator < 1.0 / MAX_MAGNITUDE:
+                raise SPCInputError(f"{where}.n", f"must be at least {1.0 / MAX_MAGNITUDE:g}")
             if chart in ("p", "pp") and value > denominator:
                 raise SPCInputError(
                     f"{where}.y", f"must not exceed n ({denominator:g}) on a {chart} chart"
@@ -272,6 +278,8 @@ def _finite_number(value: Any, field: str) -> float:
         number = math.inf
     if not math.isfinite(number):
         raise SPCInputError(field, "must be a finite number (no NaN or infinity)")
+    if abs(number) > MAX_MAGNITUDE:
+        raise SPCInputError(field, f"must be between -{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}")
     return number
 
 
