@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from .api import analyse_batches, parse_document, parse_documents
@@ -37,40 +38,59 @@ def main(argv: list[str] | None = None) -> int:
     # A one-shot process building millions of cycle-free objects: the cyclic collector
     # would only slow it down, and everything is freed at exit anyway.
     gc.disable()
+    out = sys.stdout
     try:
-        output = run(sys.stdin.buffer.read(), pretty=arguments.pretty)
+        if arguments.pretty:
+            out.write(run(sys.stdin.buffer.read(), pretty=True))
+        else:
+            write_results(sys.stdin.buffer.read(), out.write)
+        out.write("\n")
+        out.flush()
     except SPCInputError as error:
         _write_error(error.as_dict())
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader left early (`| head`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
     except Exception as error:  # report, never hide, an engine fault
         traceback.print_exc()
         _write_error({"field": None, "message": f"internal error: {error}"})
         return EXIT_INTERNAL
-    try:
-        sys.stdout.write(output)
-        sys.stdout.write("\n")
-        sys.stdout.flush()
-    except BrokenPipeError:  # the reader left early (`| head`): nothing more to say
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
 def run(raw: bytes, *, pretty: bool = False) -> str:
     """Turn the raw stdin bytes into the output text; raises SPCInputError for bad input."""
+    pieces: list[str] = []
+    write_results(raw, pieces.append)
+    text = "".join(pieces)
+    if pretty:
+        return json.dumps(json.loads(text), indent=2)
+    return text
+
+
+def write_results(raw: bytes, write: Callable[[str], object]) -> None:
+    """Parse, check and analyse the input, passing the output text to `write` in pieces.
+
+    Every document is checked before anything is written, so bad input never leaves a
+    partial answer on stdout. Results are then written as each pass finishes, in input
+    order, so the whole answer never has to sit in memory at once.
+    """
     try:
         data: Any = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise SPCInputError(None, f"the input is not valid JSON: {error}") from None
     many = isinstance(data, list)
     series = parse_documents(data) if many else [parse_document(data)]
-    texts: list[str] = [""] * len(series)
+    del data  # the checked arrays are all we need; free the parsed JSON for reuse
+    ready: dict[int, str] = {}
+    written = 0
+    write("[" if many else "")
     for indices, batch in analyse_batches(series):
-        for index, text in zip(indices, encode_results(batch), strict=True):
-            texts[index] = text
-    if pretty:
-        results = [json.loads(text) for text in texts]
-        return json.dumps(results if many else results[0], indent=2)
-    return f"[{','.join(texts)}]" if many else texts[0]
+        ready.update(zip(indices, encode_results(batch), strict=True))
+        while written in ready:
+            write(("," if written else "") + ready.pop(written))
+            written += 1
+    write("]" if many else "")
 
 
 def _write_error(body: dict[str, Any]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -60,8 +60,8 @@ def analyse_series(series: Sequence[Series]) -> list[dict[str, Any]]:
     return results  # type: ignore[return-value]
 
 
-def analyse_batches(series: Sequence[Series]) -> list[tuple[list[int], BatchResult]]:
-    """Group series that can share one vectorised pass and analyse each group.
+def analyse_batches(series: Sequence[Series]) -> Iterator[tuple[list[int], BatchResult]]:
+    """Group series that can share one vectorised pass and analyse each pass lazily.
 
     A pass needs one chart type and one pair of rule window lengths; every other option
     may differ from series to series.
@@ -78,11 +78,9 @@ def analyse_batches(series: Sequence[Series]) -> list[tuple[list[int], BatchResu
             sizes[key] = 0
         chunks[-1].append(index)
         sizes[key] = sizes.get(key, 0) + len(one.y)
-    return [
-        (indices, analyse_layout(layout_from_series([series[i] for i in indices])))
-        for chunks in batches.values()
-        for indices in chunks
-    ]
+    for chunks in batches.values():
+        for indices in chunks:
+            yield indices, analyse_layout(layout_from_series([series[i] for i in indices]))
 
 
 def analyse_arrays(

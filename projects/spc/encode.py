@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from .batch import BatchResult
-from .constants import ASSURANCE_ICONS, ICONS, POINT_TYPES, RULES
+from .constants import ASSURANCE_ICONS, ICONS, POINT_TYPES, RULES, TRIAL_LIMIT_POINTS
 from .rules import RULE_BITS
 
 _RULE_TEXT = tuple(
@@ -24,10 +24,19 @@ _RULE_TEXT = tuple(
 )
 _SIGNAL_TEXT = ("null", *(json.dumps(name) for name in RULES))
 _POINT_TYPE_TEXT = tuple(json.dumps(name) for name in POINT_TYPES)
+# The signal is the first rule, in precedence order, whose bit is set.
+_SIGNAL_OF_MASK = tuple(
+    next((k + 1 for k, bit in enumerate(RULE_BITS) if mask & bit), 0) for mask in range(16)
+)
+_ASSURANCE_TEXT = {-1: "null", **{k: json.dumps(name) for k, name in enumerate(ASSURANCE_ICONS)}}
 _CONSTANT_LINE_CHARTS = frozenset({"xmr", "run", "c", "g", "t"})
 _TAIL = (
     '"group":{},"centre":{},"lower":{},"upper":{},"near_lower":{},"near_upper":{},'
     '"rules":{},"signal":{},"direction":{},"point_type":{}}}'
+)
+_GROUP = (
+    '{{"group":{},"start":{},"n":{},"baseline_n":{},"trial_limits":{},"runs":{{"n_useful":{},'
+    '"longest_run":{},"longest_run_max":{},"crossings":{},"crossings_min":{},"signal":{}}}}}'
 )
 _JSON_COMPACT = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
 
@@ -37,74 +46,127 @@ def encode_results(result: BatchResult) -> list[str]:
     layout, lines = result.layout, result.lines
     y_text = _float_texts(layout.y)
     value_text = y_text if lines.value is layout.y else _float_texts(lines.value)
-    tails = _tails(result)
+    x_text = [text for labels in layout.x for text in _quoted(labels)]
+    points = [
+        f'{{"x":{x},"y":{y},"value":{v},{tail}'
+        for x, y, v, tail in zip(x_text, y_text, value_text, _tails(result), strict=True)
+    ]
+    groups = _group_texts(result)
+    group_start = [*layout.series_group_start.tolist(), layout.n_groups]
+    point_start = [*layout.series_start.tolist(), layout.n_points]
+    variation = result.variation_icon.tolist()
+    assurance = result.assurance_icon.tolist()
     texts = []
     for index in range(len(result)):
-        start = int(layout.series_start[index])
-        end = start + int(layout.series_len[index])
-        points = ",".join(
-            [
-                f'{{"x":{x},"y":{y},"value":{v},{tail}'
-                for x, y, v, tail in zip(
-                    _quoted(layout.x[index]),
-                    y_text[start:end],
-                    value_text[start:end],
-                    tails[start:end],
-                    strict=True,
-                )
-            ]
-        )
-        assurance = int(result.assurance_icon[index])
-        assurance_text = "null" if assurance < 0 else json.dumps(ASSURANCE_ICONS[assurance])
+        warnings = result.warnings[index]
         texts.append(
-            f'{{"chart":"{layout.chart}","points":[{points}],'
-            f'"groups":{_JSON_COMPACT.encode(result.group_dicts(index))},'
-            f'"variation_icon":"{ICONS[result.variation_icon[index]]}",'
-            f'"assurance_icon":{assurance_text},'
-            f'"warnings":{_JSON_COMPACT.encode(result.warnings[index])}}}'
+            f'{{"chart":"{layout.chart}",'
+            f'"points":[{",".join(points[point_start[index] : point_start[index + 1]])}],'
+            f'"groups":[{",".join(groups[group_start[index] : group_start[index + 1]])}],'
+            f'"variation_icon":"{ICONS[variation[index]]}",'
+            f'"assurance_icon":{_ASSURANCE_TEXT[assurance[index]]},'
+            f'"warnings":{_JSON_COMPACT.encode(warnings) if warnings else "[]"}}}'
         )
     return texts
+
+
+def _group_texts(result: BatchResult) -> list[str]:
+    """The JSON text of every group of the batch (see BatchResult.group_dicts)."""
+    layout, runs = result.layout, result.runs
+    local = (np.arange(layout.n_groups) - layout.series_group_start[layout.group_series]).tolist()
+    starts = [
+        layout.x[series][offset]
+        for series, offset in zip(
+            layout.group_series.tolist(),
+            (layout.group_start - layout.series_start[layout.group_series]).tolist(),
+            strict=True,
+        )
+    ]
+    rows = zip(
+        local,
+        starts,
+        layout.group_len.tolist(),
+        layout.baseline_len.tolist(),
+        runs.n_useful.tolist(),
+        runs.longest_run.tolist(),
+        runs.longest_run_max.tolist(),
+        runs.crossings.tolist(),
+        runs.crossings_min.tolist(),
+        runs.signal.tolist(),
+        strict=True,
+    )
+    return [
+        _GROUP.format(
+            g,
+            json.dumps(start),
+            n,
+            baseline,
+            "true" if n < TRIAL_LIMIT_POINTS else "false",
+            useful,
+            longest,
+            longest_max if useful else "null",
+            crossings,
+            crossings_min if useful else "null",
+            "true" if signal else "false",
+        )
+        for (
+            g,
+            start,
+            n,
+            baseline,
+            useful,
+            longest,
+            longest_max,
+            crossings,
+            crossings_min,
+            signal,
+        ) in rows
+    ]
 
 
 def _tails(result: BatchResult) -> list[str]:
     """Each point's text from "group" to the closing brace."""
     layout, lines, hits = result.layout, result.lines, result.hits
+    gid = layout.gid.tolist()
     local_group = (layout.gid - layout.series_group_start[layout.group_series[layout.gid]]).tolist()
     columns = [lines.centre, lines.lower, lines.upper, lines.near_lower, lines.near_upper]
-    if layout.chart in _CONSTANT_LINE_CHARTS:
-        # Lines are constant within a group: format them once per group, and build the
-        # text of an unflagged point once per group too.
-        group_lines = [_float_texts(column[layout.group_start]) for column in columns]
-        group_local = [local_group[start] for start in layout.group_start.tolist()]
-        common = [
-            _TAIL.format(g, *texts, "[]", "null", 0, _POINT_TYPE_TEXT[0])
-            for g, *texts in zip(group_local, *group_lines, strict=True)
+    mask, direction, kind = hits.mask.tolist(), hits.direction.tolist(), result.point_type.tolist()
+    if layout.chart not in _CONSTANT_LINE_CHARTS:
+        line_texts = [_float_texts(column) for column in columns]
+        return [
+            _tail(local_group[i], [t[i] for t in line_texts], mask[i], direction[i], kind[i])
+            for i in range(layout.n_points)
         ]
-        tails = [common[g] for g in layout.gid.tolist()]
-        flagged = np.flatnonzero(hits.mask).tolist()
-        line_text = [
-            [lines_of_group[g] for g in layout.gid[flagged].tolist()]
-            for lines_of_group in group_lines
-        ]
-        for k, i in enumerate(flagged):
-            tails[i] = _tail(result, i, local_group[i], [texts[k] for texts in line_text])
-        return tails
-    line_texts = [_float_texts(column) for column in columns]
-    return [
-        _tail(result, i, local_group[i], [texts[i] for texts in line_texts])
-        for i in range(layout.n_points)
+    # Lines are constant within a group: format them once per group. Points of a group
+    # with the same rules and direction then have the same text, so build it once.
+    group_lines = [_float_texts(column[layout.group_start]) for column in columns]
+    group_local = [local_group[start] for start in layout.group_start.tolist()]
+    common = [
+        _TAIL.format(g, *texts, "[]", "null", 0, _POINT_TYPE_TEXT[0])
+        for g, *texts in zip(group_local, *group_lines, strict=True)
     ]
+    tails = [common[g] for g in gid]
+    built: dict[tuple[int, int, int], str] = {}
+    for i in np.flatnonzero(hits.mask).tolist():
+        key = (gid[i], mask[i], direction[i])
+        text = built.get(key)
+        if text is None:
+            g = gid[i]
+            texts = [t[g] for t in group_lines]
+            text = built[key] = _tail(group_local[g], texts, mask[i], direction[i], kind[i])
+        tails[i] = text
+    return tails
 
 
-def _tail(result: BatchResult, i: int, group: int, line_texts: list[str]) -> str:
-    hits = result.hits
+def _tail(group: int, line_texts: list[str], mask: int, direction: int, kind: int) -> str:
+    signal = _SIGNAL_OF_MASK[mask]
     return _TAIL.format(
         group,
         *line_texts,
-        _RULE_TEXT[hits.mask[i]],
-        _SIGNAL_TEXT[hits.signal[i]],
-        int(hits.direction[i]),
-        _POINT_TYPE_TEXT[result.point_type[i]],
+        _RULE_TEXT[mask],
+        _SIGNAL_TEXT[signal],
+        direction,
+        _POINT_TYPE_TEXT[kind],
     )
 
 
