@@ -28,14 +28,22 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def cases_dir() -> Path | None:
-    """Where the reference cases are: $RIPPLE_SPC_CASES, <repo>/../shared, or /work/shared."""
-    candidates = [
-        os.environ.get("RIPPLE_SPC_CASES"),
-        REPO.parent / "shared" / "spc-cases",
-        "/work/shared/spc-cases",
-    ]
+    """Where the reference cases are: $RIPPLE_SPC_CASES, <repo>/../shared, or /work/shared.
+
+    A path set in the environment is the only one tried, so a wrong setting is noticed
+    rather than quietly replaced by another copy of the cases.
+    """
+    configured = os.environ.get("RIPPLE_SPC_CASES")
+    candidates = (
+        [configured]
+        if configured
+        else [
+            REPO.parent / "shared" / "spc-cases",
+            "/work/shared/spc-cases",
+        ]
+    )
     for candidate in candidates:
-        if candidate and Path(candidate).is_dir():
+        if Path(candidate).is_dir():
             return Path(candidate)
     return None
 
@@ -69,8 +77,11 @@ class GoldenRun:
         return f"{self.case}-{self.peer}.{self.run}"
 
 
-def golden_runs(peers: dict[str, set[str]]) -> list[Any]:
-    """pytest params for every run of every case whose peer and run are in `peers`."""
+def golden_runs(peers: dict[str, set[str] | None]) -> list[Any]:
+    """pytest params for every run of every case whose peer and run are in `peers`.
+
+    A peer mapped to None takes all its runs, so a new case file brings its tests along.
+    """
     files = case_files()
     if not files:
         return [pytest.param(None, id="no-cases")]
@@ -79,7 +90,8 @@ def golden_runs(peers: dict[str, set[str]]) -> list[Any]:
         case = json.loads(path.read_text())
         for peer, runs in case["peers"].items():
             for run, expected in runs["runs"].items():
-                if run in peers.get(peer, set()):
+                wanted = peers.get(peer, set())
+                if wanted is None or run in wanted:
                     document = document_for(case["input"], peer, run, expected)
                     golden = GoldenRun(case["case"], peer, run, document, expected, case["input"])
                     params.append(pytest.param(golden, id=golden.id))

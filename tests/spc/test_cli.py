@@ -78,3 +78,11 @@ def test_invalid_json_and_nan_exit_2_without_a_traceback() -> None:
         assert completed.returncode == 2
         assert b"Traceback" not in completed.stderr
         assert "error" in json.loads(completed.stderr)
+
+
+def test_x_labels_are_echoed_exactly_even_when_they_need_escaping() -> None:
+    labels = ['Q1 "pilot"', "back\\slash", "é-month", "tab\there"]
+    doc = {"chart": "run", "points": [{"x": x, "y": float(i)} for i, x in enumerate(labels)]}
+    completed = run_cli(json.dumps(doc).encode())
+    assert completed.returncode == 0, completed.stderr
+    assert [p["x"] for p in json.loads(completed.stdout)["points"]] == labels
