@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .batch import BatchResult, analyse_layout, without_gc
-from .constants import CHARTS, CHARTS_WITH_DENOMINATOR
+from .constants import CHARTS_WITH_DENOMINATOR
 from .errors import SPCInputError
 from .layout import layout_from_arrays, layout_from_series
 from .validation import (
@@ -105,8 +105,7 @@ def analyse_arrays(
     denominators = None if n is None else np.broadcast_to(np.asarray(n, np.float64), values.shape)
     template = _template_document(chart, labels, values, denominators, options)
     checked = parse_document(template)
-    if values.shape[0] and chart in CHARTS:
-        _check_array_values(chart, values, denominators)
+    _check_array_values(chart, values, denominators)
     return analyse_layout(
         layout_from_arrays(
             chart, values, denominators, labels, checked.group_starts, checked.options

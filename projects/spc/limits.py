@@ -94,7 +94,7 @@ def screened_mr_bar(layout: Layout, values: np.ndarray, in_baseline: np.ndarray)
     XmR step 4). A group whose baseline has a single point has no range: NaN.
     """
     moving_range = np.empty_like(values)
-    moving_range[0] = 0.0
+    moving_range[:1] = 0.0
     np.abs(values[1:] - values[:-1], out=moving_range[1:])
     # A range needs this point and the one before in the same baseline.
     valid = in_baseline & (layout.pos >= 1)

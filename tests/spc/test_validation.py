@@ -162,3 +162,8 @@ def test_analyse_arrays_checks_values_and_options() -> None:
     with pytest.raises(SPCInputError) as caught:
         analyse_arrays("p", np.ones((3, 14)))
     assert caught.value.field == "n"
+
+
+def test_empty_batches_give_empty_answers() -> None:
+    assert analyse_many([]) == []
+    assert analyse_arrays("xmr", np.ones((0, 14))).to_dicts() == []
