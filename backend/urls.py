@@ -11,6 +11,7 @@ from backend.health import healthz
 api_v1 = [
     path("", include("backend.api")),
     path("", include("projects.api")),
+    path("", include("projects.spc_api")),
     path("", include("pdsa.api")),
     path("", include("spread.api")),
     path("", include("notifications.api")),
