@@ -80,6 +80,13 @@ class Cycle(models.Model):
     next_steps = models.TextField(blank=True)
     spread_note = models.TextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -95,6 +102,17 @@ class Cycle(models.Model):
                 | Q(planned_start__isnull=True)
                 | Q(planned_end__gte=F("planned_start")),
                 name="cycle_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="cycle_ended_after_it_started",
+            ),
+            # A finished cycle always says what the team decided.
+            models.CheckConstraint(
+                condition=~Q(stage="done") | ~Q(decision=""),
+                name="cycle_done_has_a_decision",
             ),
         ]
 
@@ -130,6 +148,8 @@ class CycleTask(models.Model):
     when = models.DateField(null=True, blank=True)
     where = models.CharField(max_length=200, blank=True)
     done = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["cycle", "position", "id"]

@@ -1,0 +1,280 @@
+"""The IHI progress score (0.5 to 5.0), read from what a project has recorded.
+
+Licensed platforms make teams set this score by hand, and it goes stale. Here it is
+computed from the evidence, with the reason in words, and stored on the project by
+``pdsa.services.project_progress_refresh`` whenever a cycle or a measure's data changes.
+A team may still override it (``project_progress_override``), saying why.
+
+Each level of the IHI scale, and the evidence in the record that reaches it (the score is
+the highest level whose evidence holds):
+
+====  ===============================  =====================================================
+0.5   Intent to participate            the project exists
+1.0   Charter and team                 an aim statement and at least one team member
+1.5   Planning has begun               a measure, a change idea or a cycle is recorded
+2.0   Activity, but no changes         a cycle has reached Do, or a measure has data
+2.5   Changes tested, no improvement   a cycle has been studied (reached Act or Done)
+3.0   Modest improvement               a change is adopted (a change idea adopted, or an
+                                       adopted cycle with no change idea)
+3.5   Improvement                      a change is adopted and a measure shows special-
+                                       cause improvement since testing began
+4.0   Significant improvement          ... and an outcome measure shows it
+4.5   Sustainable improvement          ... and that outcome measure is sustained at target
+                                       (SPC assurance "consistent pass", or its last three
+                                       points meet the target / the project's aim target)
+5.0   Outstanding sustainable results  every outcome measure improved and is sustained
+====  ===============================  =====================================================
+
+"Special-cause improvement" is the SPC engine's verdict (``projects.spc``) on a point
+dated on or after the first cycle's start (any point, if no cycle has started), so an
+improvement before the team tested anything is not credited to the tests. Without an
+adopted change, improvement in the data alone does not lift the score past 2.5: the
+reason says so instead of over-claiming.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Min, Prefetch, Q
+
+from pdsa.models import Cycle
+from projects.models import RATIO_CHARTS, ChangeIdea, DataPoint, Measure, Project
+from projects.spc import SPCInputError, analyse
+
+Stage = Cycle.Stage
+SUSTAINED_POINTS = 3
+
+
+@dataclass(frozen=True)
+class MeasureEvidence:
+    """What SPC says about one of the project's measures."""
+
+    name: str
+    is_outcome: bool
+    improved: bool
+    sustained: bool
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything the score is read from."""
+
+    aim_set: bool
+    team_size: int
+    change_ideas: int
+    cycles: int
+    cycles_started: int
+    cycles_studied: int
+    cycles_done: int
+    adopted: list[str] = field(default_factory=list)
+    measures: list[MeasureEvidence] = field(default_factory=list)
+    data_points: int = 0
+
+
+@dataclass(frozen=True)
+class Progress:
+    score: Decimal
+    reason: str
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _names(measures: list[MeasureEvidence]) -> str:
+    return ", ".join(f"“{m.name}”" for m in measures)
+
+
+def _spc_document(measure: Measure, points: list[DataPoint]) -> dict[str, Any]:
+    ratio = measure.chart_type in RATIO_CHARTS
+    rows = []
+    for point in points:
+        if ratio and point.numerator is not None and point.denominator:
+            rows.append(
+                {"x": point.period.isoformat(), "y": point.numerator, "n": point.denominator}
+            )
+        elif not ratio and point.value is not None:
+            rows.append({"x": point.period.isoformat(), "y": point.value})
+    periods = {row["x"] for row in rows}
+    rebases = [r.starts_on.isoformat() for r in measure.rebases.all()]
+    return {
+        "chart": measure.chart_type,
+        "points": rows,
+        "options": {
+            "improvement_direction": measure.improvement_direction,
+            "target": measure.target,
+            "fix_after_n_points": measure.fix_after_n_points,
+            "rebase_at": [x for x in rebases if x in periods],
+        },
+    }
+
+
+def _meets(value: float, target: float, direction: str) -> bool:
+    return value >= target if direction == "increase" else value <= target
+
+
+def measure_evidence(
+    *, measure: Measure, testing_since: date | None, aim_target: float | None
+) -> MeasureEvidence:
+    """Whether ``measure`` shows special-cause improvement since ``testing_since`` and is
+    sustained at its target (its data points and rebases should be prefetched)."""
+    is_outcome = measure.type == Measure.Type.OUTCOME
+    none = MeasureEvidence(measure.name, is_outcome, improved=False, sustained=False)
+    if measure.improvement_direction == "neutral":
+        return none
+    try:
+        result = analyse(_spc_document(measure, list(measure.data_points.all())))
+    except SPCInputError:  # too few points, or data the chart cannot take: no evidence yet
+        return none
+    since = testing_since.isoformat() if testing_since else ""
+    improved = any(
+        p["point_type"] == "special_cause_improvement" and p["x"] >= since for p in result["points"]
+    )
+    target = measure.target if measure.target is not None else (aim_target if is_outcome else None)
+    recent = [p["value"] for p in result["points"][-SUSTAINED_POINTS:]]
+    sustained = result.get("assurance_icon") == "consistent_pass" or (
+        target is not None
+        and len(recent) == SUSTAINED_POINTS
+        and all(_meets(v, target, measure.improvement_direction) for v in recent)
+    )
+    return MeasureEvidence(measure.name, is_outcome, improved=improved, sustained=sustained)
+
+
+def progress_evidence(*, project: Project) -> Evidence:
+    """Read what the score needs from the record, in a fixed number of queries."""
+    started = [Stage.DO, Stage.STUDY, Stage.ACT, Stage.DONE]
+    studied = [Stage.ACT, Stage.DONE]
+    adopted_no_idea = Q(stage=Stage.DONE, decision=Cycle.Decision.ADOPT, change_idea=None)
+    cycles = Cycle.objects.filter(project=project).aggregate(
+        total=Count("id"),
+        started=Count("id", filter=Q(stage__in=started)),
+        studied=Count("id", filter=Q(stage__in=studied)),
+        done=Count("id", filter=Q(stage=Stage.DONE)),
+        adopted_no_idea=Count("id", filter=adopted_no_idea),
+        testing_since=Min("started_on"),
+    )
+    ideas = list(ChangeIdea.objects.filter(project=project).values_list("title", "status"))
+    adopted = [title for title, status in ideas if status == ChangeIdea.Status.ADOPTED]
+    adopted += ["an adopted cycle"] * cycles["adopted_no_idea"]
+    measures = list(
+        Measure.objects.filter(project=project).prefetch_related(
+            Prefetch("data_points", queryset=DataPoint.objects.order_by("period")), "rebases"
+        )
+    )
+    return Evidence(
+        aim_set=bool(project.aim_statement.strip() or project.aim_what.strip()),
+        team_size=project.members.count(),
+        change_ideas=len(ideas),
+        cycles=cycles["total"],
+        cycles_started=cycles["started"],
+        cycles_studied=cycles["studied"],
+        cycles_done=cycles["done"],
+        adopted=adopted,
+        measures=[
+            measure_evidence(
+                measure=m, testing_since=cycles["testing_since"], aim_target=project.aim_target
+            )
+            for m in measures
+        ],
+        data_points=sum(len(m.data_points.all()) for m in measures),
+    )
+
+
+def _improvement_levels(e: Evidence, changes: str) -> Progress | None:
+    improved = [m for m in e.measures if m.improved]
+    if not improved:
+        return None
+    outcomes = [m for m in e.measures if m.is_outcome]
+    improved_outcomes = [m for m in improved if m.is_outcome]
+    sustained = [m for m in improved_outcomes if m.sustained]
+    if outcomes and len(sustained) == len(outcomes):
+        return Progress(
+            Decimal("5.0"),
+            f"5.0: outstanding sustainable results: every outcome measure ({_names(sustained)}) "
+            f"improved and is sustained at target; {changes}",
+        )
+    if sustained:
+        return Progress(
+            Decimal("4.5"),
+            f"4.5: sustainable improvement: {_names(sustained)} improved and is sustained at "
+            f"target; {changes}; not every outcome measure is there yet",
+        )
+    if improved_outcomes:
+        return Progress(
+            Decimal("4.0"),
+            f"4.0: significant improvement: outcome measure {_names(improved_outcomes)} shows "
+            f"special-cause improvement since testing began; {changes}; "
+            "not yet sustained at target",
+        )
+    return Progress(
+        Decimal("3.5"),
+        f"3.5: improvement: {_names(improved)} shows special-cause improvement since testing "
+        f"began; {changes}; no outcome measure shows it yet",
+    )
+
+
+def progress_from_evidence(evidence: Evidence) -> Progress:
+    """Map the evidence to the IHI scale (see the table above), with the reason in words."""
+    e = evidence
+    if e.adopted:
+        changes = f"{_plural(len(e.adopted), 'change')} adopted ({', '.join(e.adopted)})"
+        return _improvement_levels(e, changes) or Progress(
+            Decimal("3.0"),
+            f"3.0: modest improvement: {changes}; no measure shows special-cause improvement "
+            "since testing began yet",
+        )
+    improved = [m for m in e.measures if m.improved]
+    unexplained = (
+        f"; {_names(improved)} shows special-cause improvement, but no change is adopted "
+        "to explain it yet"
+        if improved
+        else ""
+    )
+    if e.cycles_studied:
+        tested = f"{e.cycles_done} done" if e.cycles_done else f"{e.cycles_studied} studied"
+        return Progress(
+            Decimal("2.5"),
+            f"2.5: cycles are being tested ({tested}); no change adopted yet{unexplained}",
+        )
+    if e.cycles_started or e.data_points:
+        activity = []
+        if e.cycles_started:
+            activity.append(f"{_plural(e.cycles_started, 'cycle')} started")
+        if e.data_points:
+            activity.append(f"{_plural(e.data_points, 'data point')}")
+        return Progress(
+            Decimal("2.0"),
+            f"2.0: activity but no changes tested yet ({', '.join(activity)}); "
+            f"no cycle studied yet{unexplained}",
+        )
+    planning = []
+    if e.change_ideas:
+        planning.append(_plural(e.change_ideas, "change idea"))
+    if e.measures:
+        planning.append(_plural(len(e.measures), "measure"))
+    if e.cycles:
+        planning.append(f"{_plural(e.cycles, 'cycle')} planned")
+    if planning:
+        return Progress(
+            Decimal("1.5"),
+            f"1.5: planning has begun ({', '.join(planning)}); no cycle started and no data yet",
+        )
+    if e.aim_set and e.team_size:
+        return Progress(
+            Decimal("1.0"),
+            f"1.0: aim and team set ({_plural(e.team_size, 'member')}); no measure, change "
+            "idea or cycle yet",
+        )
+    gaps = [
+        text for ok, text in ((e.aim_set, "no aim yet"), (e.team_size, "no team yet")) if not ok
+    ]
+    return Progress(Decimal("0.5"), f"0.5: intent to participate; {' and '.join(gaps)}")
+
+
+def progress_evaluate(*, project: Project) -> Progress:
+    """The project's IHI progress score and its reason, computed from its record now."""
+    return progress_from_evidence(progress_evidence(project=project))
