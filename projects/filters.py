@@ -1,0 +1,194 @@
+"""Query-string filters for aims, projects and measures, applied by the selectors.
+
+They live with the selectors rather than the views so that the API and the phone pages
+filter the same way; a bad value is a 400 naming the parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from backend.models import Unit, User
+from backend.selectors import unit_descendant_ids
+from projects.models import (
+    ChangeIdea,
+    ChartType,
+    Measure,
+    Project,
+    ProjectMember,
+    QualityDimension,
+    StrategicAim,
+)
+
+
+def aim_descendant_ids(*, aim_id: int) -> list[int]:
+    """The ids of an aim and every aim cascaded beneath it, one query per level."""
+    found = [aim_id]
+    frontier = [aim_id]
+    while frontier:
+        frontier = list(
+            StrategicAim.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
+        )
+        found.extend(frontier)
+    return found
+
+
+def _quality_dimension(queryset: QuerySet, path: str, value: str) -> QuerySet:
+    # The dimensions are a JSON list of strings, so '"safe"' appears literally; JSON
+    # containment lookups are not available on SQLite.
+    return queryset.filter(**{f"{path}__icontains": f'"{value}"'})
+
+
+class _UserFilterSet(django_filters.FilterSet):
+    """A filter set that knows who is asking (for "mine")."""
+
+    def __init__(self, data: Any = None, queryset: QuerySet | None = None, *, user: User) -> None:
+        super().__init__(data, queryset=queryset)
+        self.user = user
+
+
+def apply_filters(filterset: django_filters.FilterSet) -> QuerySet:
+    """The filtered queryset, or a 400 naming each parameter that is not understood."""
+    if not filterset.is_valid():
+        raise ValidationError(
+            {name: [" ".join(messages)] for name, messages in filterset.errors.items()}
+        )
+    return filterset.qs
+
+
+class ProjectFilter(_UserFilterSet):
+    unit = django_filters.NumberFilter(field_name="unit_id", help_text="Projects of this unit.")
+    within_unit = django_filters.NumberFilter(
+        method="filter_within_unit", help_text="Projects of this unit and every unit beneath it."
+    )
+    unit_kind = django_filters.ChoiceFilter(field_name="unit__kind", choices=Unit.Kind.choices)
+    aim = django_filters.NumberFilter(field_name="aims", help_text="Projects linked to this aim.")
+    within_aim = django_filters.NumberFilter(
+        method="filter_within_aim", help_text="Linked to this aim or any aim cascaded from it."
+    )
+    status = django_filters.MultipleChoiceFilter(choices=Project.Status.choices)
+    coach = django_filters.NumberFilter(
+        method="filter_coach", help_text="User id of a coach on the project's team."
+    )
+    member = django_filters.NumberFilter(
+        method="filter_member", help_text="User id of anyone on the project's team."
+    )
+    mine = django_filters.BooleanFilter(
+        method="filter_mine", help_text="Only projects whose team you are on."
+    )
+    quality_dimension = django_filters.ChoiceFilter(
+        method="filter_quality_dimension", choices=QualityDimension.choices
+    )
+    q = django_filters.CharFilter(
+        method="filter_text", help_text="Words in the title, aim statement or problem."
+    )
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    ordering = django_filters.OrderingFilter(
+        fields=["title", "updated_at", "created_at", "status", "last_activity_at"]
+    )
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    @extend_schema_field(serializers.IntegerField)
+    def filter_within_unit(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        # Descendants of another organisation's unit are that organisation's units, which
+        # the scoped queryset already excludes: nothing leaks.
+        return queryset.filter(unit_id__in=unit_descendant_ids(unit=Unit(pk=value)))
+
+    @extend_schema_field(serializers.IntegerField)
+    def filter_within_aim(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return queryset.filter(aims__in=aim_descendant_ids(aim_id=value)).distinct()
+
+    @extend_schema_field(serializers.IntegerField)
+    def filter_coach(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        coaching = ProjectMember.objects.filter(role=ProjectMember.Role.COACH, user_id=value)
+        return queryset.filter(pk__in=coaching.values("project_id"))
+
+    @extend_schema_field(serializers.IntegerField)
+    def filter_member(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return queryset.filter(pk__in=ProjectMember.objects.filter(user_id=value).values("project"))
+
+    @extend_schema_field(serializers.BooleanField)
+    def filter_mine(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        on_team = ProjectMember.objects.filter(user_id=self.user.pk).values("project_id")
+        return queryset.filter(pk__in=on_team) if value else queryset.exclude(pk__in=on_team)
+
+    def filter_quality_dimension(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _quality_dimension(queryset, "aims__quality_dimensions", value).distinct()
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        text = Q()
+        for field in ("title", "aim_statement", "aim_what", "problem"):
+            text |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(text)
+
+
+class AimFilter(_UserFilterSet):
+    parent = django_filters.NumberFilter(field_name="parent_id")
+    root = django_filters.BooleanFilter(
+        field_name="parent", lookup_expr="isnull", help_text="Only the top of each cascade."
+    )
+    within_aim = django_filters.NumberFilter(
+        method="filter_within_aim", help_text="This aim and every aim cascaded beneath it."
+    )
+    unit = django_filters.NumberFilter(field_name="unit_id")
+    owner = django_filters.NumberFilter(field_name="owner_id")
+    is_active = django_filters.BooleanFilter()
+    quality_dimension = django_filters.ChoiceFilter(
+        method="filter_quality_dimension", choices=QualityDimension.choices
+    )
+    q = django_filters.CharFilter(method="filter_text")
+
+    class Meta:
+        model = StrategicAim
+        fields = ["organisation"]
+
+    @extend_schema_field(serializers.IntegerField)
+    def filter_within_aim(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return queryset.filter(pk__in=aim_descendant_ids(aim_id=value))
+
+    def filter_quality_dimension(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _quality_dimension(queryset, "quality_dimensions", value)
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(title__icontains=value) | Q(statement__icontains=value))
+
+
+class MeasureFilter(_UserFilterSet):
+    project = django_filters.NumberFilter(field_name="project_id")
+    aim = django_filters.NumberFilter(field_name="aim_id")
+    definition = django_filters.NumberFilter(field_name="definition_id")
+    type = django_filters.MultipleChoiceFilter(choices=Measure.Type.choices)
+    chart_type = django_filters.ChoiceFilter(choices=ChartType.choices)
+    unit = django_filters.NumberFilter(field_name="project__unit_id")
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Measure
+        fields = ["organisation"]
+
+
+class ChangeIdeaFilter(_UserFilterSet):
+    project = django_filters.NumberFilter(field_name="project_id")
+    driver = django_filters.NumberFilter(field_name="drivers")
+    status = django_filters.MultipleChoiceFilter(choices=ChangeIdea.Status.choices)
+    q = django_filters.CharFilter(method="filter_text")
+
+    class Meta:
+        model = ChangeIdea
+        fields: list[str] = []
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(learning__icontains=value)
+        )

@@ -1,0 +1,90 @@
+"""Read queries for aims, projects and measures, scoped to what the user may see.
+
+Import from here (``from projects.selectors import project_list``); the modules inside
+are an arrangement, not an interface.
+"""
+
+from projects.selectors.access import (
+    AIM_WRITER_ROLES,
+    LIBRARY_WRITER_ROLES,
+    PROJECT_CREATOR_ROLES,
+    PROJECT_REOPENER_ROLES,
+    can_create_project,
+    can_edit_measure,
+    can_edit_project,
+    can_reopen_project,
+    can_write_aims,
+    can_write_library,
+    is_on_team,
+)
+from projects.selectors.aims import aim_get, aim_list, aim_tree
+from projects.selectors.charts import measure_chart, measure_summary
+from projects.selectors.history import measure_data_history, object_history
+from projects.selectors.measures import (
+    CSV_COLUMNS,
+    data_point_list,
+    data_points_csv,
+    measure_definition_list,
+    measure_get,
+    measure_list,
+    rebase_list,
+)
+from projects.selectors.projects import (
+    change_idea_list,
+    driver_diagram,
+    driver_list,
+    project_get,
+    project_list,
+    project_member_list,
+)
+from projects.selectors.similar import SimilarProject, project_similar
+from projects.selectors.spc import (
+    measure_spc,
+    measure_spc_reading,
+    measures_spc,
+    measures_spc_readings,
+    spc_cache_key,
+    spc_document,
+)
+
+__all__ = [
+    "AIM_WRITER_ROLES",
+    "CSV_COLUMNS",
+    "LIBRARY_WRITER_ROLES",
+    "PROJECT_CREATOR_ROLES",
+    "PROJECT_REOPENER_ROLES",
+    "SimilarProject",
+    "aim_get",
+    "aim_list",
+    "aim_tree",
+    "can_create_project",
+    "can_edit_measure",
+    "can_edit_project",
+    "can_reopen_project",
+    "can_write_aims",
+    "can_write_library",
+    "change_idea_list",
+    "data_point_list",
+    "data_points_csv",
+    "driver_diagram",
+    "driver_list",
+    "is_on_team",
+    "measure_chart",
+    "measure_data_history",
+    "measure_definition_list",
+    "measure_get",
+    "measure_list",
+    "measure_spc",
+    "measure_spc_reading",
+    "measure_summary",
+    "measures_spc",
+    "measures_spc_readings",
+    "object_history",
+    "project_get",
+    "project_list",
+    "project_member_list",
+    "project_similar",
+    "rebase_list",
+    "spc_cache_key",
+    "spc_document",
+]

@@ -1,0 +1,67 @@
+"""Write use-cases for aims, projects, driver diagrams, measures and their data.
+
+Import from here (``from projects.services import project_create``); the modules inside
+are an arrangement, not an interface. Every service takes keyword arguments, checks who
+is asking, runs in a transaction and records ``by`` in the history.
+"""
+
+from projects.services.aims import aim_create, aim_update
+from projects.services.data import DataUpsert, data_point_delete, data_points_upsert
+from projects.services.diagram import (
+    change_idea_create,
+    change_idea_delete,
+    change_idea_update,
+    driver_create,
+    driver_delete,
+    driver_update,
+)
+from projects.services.measures import (
+    bump_revision,
+    measure_create,
+    measure_definition_create,
+    measure_definition_delete,
+    measure_definition_update,
+    measure_delete,
+    measure_update,
+    rebase_create,
+    rebase_delete,
+)
+from projects.services.projects import (
+    ensure_can_edit_project,
+    project_create,
+    project_member_add,
+    project_member_remove,
+    project_member_update,
+    project_transition,
+    project_update,
+)
+
+__all__ = [
+    "DataUpsert",
+    "aim_create",
+    "aim_update",
+    "bump_revision",
+    "change_idea_create",
+    "change_idea_delete",
+    "change_idea_update",
+    "data_point_delete",
+    "data_points_upsert",
+    "driver_create",
+    "driver_delete",
+    "driver_update",
+    "ensure_can_edit_project",
+    "measure_create",
+    "measure_definition_create",
+    "measure_definition_delete",
+    "measure_definition_update",
+    "measure_delete",
+    "measure_update",
+    "project_create",
+    "project_member_add",
+    "project_member_remove",
+    "project_member_update",
+    "project_transition",
+    "project_update",
+    "rebase_create",
+    "rebase_delete",
+]
