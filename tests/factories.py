@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from backend.models import Membership, Organisation, Unit, User
@@ -181,3 +182,49 @@ class CycleTaskFactory(DjangoModelFactory):
 
     cycle = factory.SubFactory(CycleFactory)
     what = "Print the huddle sheet"
+
+
+# --- notifications --------------------------------------------------------------------
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = "notifications.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = "nudge_stalled"
+    subject_type = "project"
+    subject_id = factory.Sequence(lambda n: n + 1)
+    period = "2026-01-01"
+    dedupe_key = factory.LazyAttribute(
+        lambda o: f"{o.recipient.pk}:{o.kind}:{o.subject_type}:{o.subject_id}:{o.period}"
+    )
+    title = factory.Sequence(lambda n: f"Project {n} has stalled")
+    body = "No new cycle, data or update for 21 days."
+    delivered_channels = factory.LazyFunction(lambda: ["in_app"])
+
+
+class PreferenceFactory(DjangoModelFactory):
+    class Meta:
+        model = "notifications.Preference"
+        django_get_or_create = ["user"]
+
+    user = factory.SubFactory(UserFactory)
+
+
+class NudgeSettingsFactory(DjangoModelFactory):
+    class Meta:
+        model = "notifications.NudgeSettings"
+        django_get_or_create = ["organisation"]
+
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class JobRunFactory(DjangoModelFactory):
+    class Meta:
+        model = "notifications.JobRun"
+
+    job = "nudges_scan"
+    slot = factory.Sequence(lambda n: f"2026-01-{n % 28 + 1:02d}")
+    started_at = factory.LazyFunction(timezone.now)
