@@ -184,6 +184,52 @@ class CycleTaskFactory(DjangoModelFactory):
     what = "Print the huddle sheet"
 
 
+# --- spread ---------------------------------------------------------------------------
+
+
+class SpreadCandidateFactory(DjangoModelFactory):
+    class Meta:
+        model = "spread.SpreadCandidate"
+
+    change_idea = factory.SubFactory(ChangeIdeaFactory, status=ChangeIdea.Status.ADOPTED)
+    origin_project = factory.SelfAttribute("change_idea.project")
+    organisation = factory.SelfAttribute("origin_project.organisation")
+    origin_unit = factory.SelfAttribute("origin_project.unit")
+    origin = "nominated"
+    status = "proposed"
+    evidence_strength = "proven"
+    evidence = factory.LazyFunction(lambda: {"strength": "proven", "rules": ["shift"]})
+
+
+class ChangePackageFactory(DjangoModelFactory):
+    class Meta:
+        model = "spread.ChangePackage"
+
+    candidate = factory.SubFactory(SpreadCandidateFactory)
+    summary = "A two-minute falls huddle at every handover."
+
+
+class SpreadTargetFactory(DjangoModelFactory):
+    class Meta:
+        model = "spread.SpreadTarget"
+
+    candidate = factory.SubFactory(SpreadCandidateFactory, status="approved")
+    unit = factory.SubFactory(
+        UnitFactory, organisation=factory.SelfAttribute("..candidate.organisation")
+    )
+
+
+class AdoptionFactory(DjangoModelFactory):
+    class Meta:
+        model = "spread.Adoption"
+
+    candidate = factory.SubFactory(SpreadCandidateFactory, status="approved")
+    unit = factory.SubFactory(
+        UnitFactory, organisation=factory.SelfAttribute("..candidate.organisation")
+    )
+    status = "planned"
+
+
 # --- notifications --------------------------------------------------------------------
 
 
