@@ -1,3 +1,103 @@
-"""API for notifications."""
+"""API for notifications: a person's own list, unread count, marking read, preferences."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from django.urls import include, path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from backend.etags import check_if_match, etag_for
+from notifications import selectors, services
+from notifications.models import Kind, Notification
+from notifications.serializers import (
+    NotificationSerializer,
+    PreferenceSerializer,
+    ReadAllSerializer,
+    UnreadCountSerializer,
+)
+
+
+class NotificationCursor(CursorPagination):
+    """Newest first; a cursor, so a page never repeats or skips a row as new ones arrive."""
+
+    ordering = "-id"
+    page_size = 30
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class NotificationFilter(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=Kind.choices)
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+
+    class Meta:
+        model = Notification
+        fields = ["kind", "unread", "project"]
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Your nudges, celebrations and digests, newest first. Nobody sees anyone else's."""
+
+    serializer_class = NotificationSerializer
+    pagination_class = NotificationCursor
+    filterset_class = NotificationFilter
+
+    def get_queryset(self):
+        return selectors.notification_list(user=self.request.user)
+
+    @extend_schema(responses=UnreadCountSerializer)
+    @action(detail=False, methods=["get"], url_path="unread-count", filterset_class=None)
+    def unread_count(self, request: Request) -> Response:
+        """How many of your notifications are unread (for the badge)."""
+        count = selectors.notification_unread_count(user=request.user)
+        return Response(UnreadCountSerializer({"unread": count}).data)
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def read(self, request: Request, pk: str | None = None) -> Response:
+        """Mark one notification read (again is fine: it stays read since the first time)."""
+        notification = get_object_or_404(self.get_queryset(), pk=pk)
+        notification = services.notification_mark_read(notification=notification, by=request.user)
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(request=None, responses=ReadAllSerializer)
+    @action(detail=False, methods=["post"], url_path="read-all", filterset_class=None)
+    def read_all(self, request: Request) -> Response:
+        """Mark all your notifications read."""
+        changed = services.notifications_mark_all_read(user=request.user)
+        return Response(ReadAllSerializer({"marked_read": changed}).data)
+
+    @extend_schema(
+        methods=["GET"], responses=PreferenceSerializer, summary="Your notification preferences"
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request=PreferenceSerializer,
+        responses={200: PreferenceSerializer, 412: OpenApiResponse(description="Stale If-Match")},
+        summary="Change your notification preferences",
+    )
+    @action(detail=False, methods=["get", "put"], filterset_class=None, pagination_class=None)
+    def preferences(self, request: Request) -> Response:
+        """Channels (in-app, e-mail), muted kinds, digest weekday and quiet hours. Defaults
+        until you change them: both channels, nothing muted, Monday, no quiet hours."""
+        current = selectors.preference_get(user=request.user)
+        if request.method == "PUT":
+            check_if_match(request, PreferenceSerializer(current).data)
+            data = PreferenceSerializer(current, data=request.data)
+            data.is_valid(raise_exception=True)
+            current = services.preference_update(user=request.user, **data.validated_data)
+        body = PreferenceSerializer(current).data
+        return Response(body, headers={"ETag": etag_for(body)})
+
+
+router = SimpleRouter()
+router.register("notifications", NotificationViewSet, basename="notification")
+
+urlpatterns = [path("", include(router.urls))]

@@ -1,0 +1,13 @@
+"""The rules: plain functions over the database state, each returning the notifications it
+wants as `Draft`s. They write nothing; `notifications.services` applies preferences and
+writes each draft once, by its dedupe key.
+
+- `nudges`: stalled projects, overdue cycles, missing data, pending study.
+- `celebrations`: improvement signals, aims met, changes adopted here and elsewhere.
+- `digest`: each coach's weekly caseload, ranked by need.
+"""
+
+from notifications.rules.drafts import Draft
+from notifications.rules.thresholds import Thresholds, thresholds_by_organisation
+
+__all__ = ["Draft", "Thresholds", "thresholds_by_organisation"]

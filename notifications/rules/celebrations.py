@@ -1,0 +1,237 @@
+"""Celebrations: real wins, worded by the strength of their evidence (see `evidence`).
+
+Who hears: the whole project team. Which occurrence (the period of the dedupe key):
+- an improvement signal: "sustained" and "early" once per measure per rebase group (a team
+  rebases after a sustained change, which opens the next one); "unusual" once per point;
+- an aim met: once per measure per rebase group;
+- a change adopted: once per cycle; adopted elsewhere: once per adoption.
+So a stronger claim (a single good point, then a shift) is celebrated again, the same
+claim is not, and a weaker one never repeats a stronger one within a group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from notifications import links
+from notifications.models import Kind
+from notifications.rules import evidence as ev
+from notifications.rules.drafts import Draft, drafts_for_recipients
+from notifications.rules.team import LIVE_STATUSES, everyone, team_by_project
+from notifications.rules.words import day, number, plural
+from pdsa.models import Cycle
+from projects.models import ImprovementDirection, Measure, Project
+
+BETTER = {ImprovementDirection.INCREASE: "above", ImprovementDirection.DECREASE: "below"}
+
+
+def signal_wording(measure: Measure, reading: ev.Reading) -> tuple[str, str]:
+    """The title and body for an improvement signal, claiming what the rule supports."""
+    name = measure.name
+    side = BETTER.get(measure.improvement_direction, "away from")
+    if reading.strength == ev.SUSTAINED and reading.rule == "shift":
+        return (
+            f"Sustained improvement in {name}",
+            f"The last {plural(reading.run_length, 'point')} of {name} are all {side} the "
+            f"average of {number(reading.centre)}: a shift. By the SPC rules that is a "
+            "sustained improvement, not chance. Well done: this is the evidence that the "
+            "changes are working.",
+        )
+    if reading.strength == ev.SUSTAINED:
+        return (
+            f"Sustained improvement in {name}",
+            f"{name} has improved {plural(reading.run_length, 'point')} in a row: a trend. "
+            "By the SPC rules that is a sustained improvement, not chance. Well done: this "
+            "is the evidence that the changes are working.",
+        )
+    if reading.strength == ev.EARLY:
+        limit = reading.upper if side == "above" else reading.lower
+        return (
+            f"An early sign of improvement in {name}: keep watching",
+            f"Two of the last three points of {name} are close to or beyond the better "
+            f"process limit ({number(limit)}). That is unlikely to be chance, but it is not "
+            "yet a sustained change: keep collecting data to see whether it holds.",
+        )
+    limit = reading.upper if side == "above" else reading.lower
+    return (
+        f"An unusually good result for {name}: keep watching",
+        f"The latest point of {name} ({number(reading.value)} for {reading.x}) is beyond "
+        f"the process limit of {number(limit)}. One point is not a sustained change: keep "
+        "watching whether the next ones hold.",
+    )
+
+
+def aim_met_wording(measure: Measure, project_title: str, reading: ev.Reading) -> tuple[str, str]:
+    """The title and body for an aim met, saying which SPC evidence shows it."""
+    target = number(measure.target)
+    if reading.strength == ev.CONSISTENT_PASS:
+        return (
+            f"Aim met: {measure.name} consistently meets its target",
+            f"{project_title}: the process limits of {measure.name} "
+            f"({number(reading.lower)} to {number(reading.upper)}) lie wholly on the better "
+            f"side of the target of {target}, so the process will meet it consistently if "
+            "nothing changes. Time to plan how to sustain it, and who else could use it.",
+        )
+    return (
+        f"Aim met: {measure.name} has shifted beyond its target",
+        f"{project_title}: the last {plural(reading.run_length, 'point')} of {measure.name} "
+        f"form a sustained {reading.rule}, and the latest {ev.SHIFT_POINTS} all meet the "
+        f"target of {target}. Time to plan how to sustain it, and who else could use it.",
+    )
+
+
+def measure_wins(measures: Sequence[Measure], results: Mapping[int, dict]) -> list[Draft]:
+    """Improvement signals and aims met on these (project) measures' latest points."""
+    found: list[tuple[Measure, str, str, str, str, ev.Reading, dict]] = []
+    for measure in measures:
+        result = results.get(measure.pk)
+        if measure.project_id is None or result is None:
+            continue
+        if measure.project.status not in LIVE_STATUSES:
+            continue
+        reading = ev.improvement_reading(result)
+        if reading is not None:
+            period = (
+                f"point:{reading.x}"
+                if reading.strength == ev.UNUSUAL
+                else f"group:{reading.group_start}:{reading.strength}"
+            )
+            title, body = signal_wording(measure, reading)
+            found.append((measure, Kind.SIGNAL, period, title, body, reading, result))
+        if measure.type == Measure.Type.OUTCOME:
+            met = ev.aim_met_reading(result, measure)
+            if met is not None:
+                title, body = aim_met_wording(measure, measure.project.title, met)
+                period = f"measure:{measure.pk}:group:{met.group_start}"
+                found.append((measure, Kind.AIM_MET, period, title, body, met, result))
+    team = team_by_project([measure.project_id for measure, *_ in found])
+    drafts: list[Draft] = []
+    for measure, kind, period, title, body, reading, result in found:
+        subject = (
+            ("project", measure.project_id) if kind == Kind.AIM_MET else ("measure", measure.pk)
+        )
+        drafts += drafts_for_recipients(
+            everyone(team[measure.project_id]),
+            organisation_id=measure.organisation_id,
+            kind=kind,
+            subject_type=subject[0],
+            subject_id=subject[1],
+            project_id=measure.project_id,
+            measure_id=measure.pk,
+            period=period,
+            title=title,
+            body=body,
+            link=links.measure_chart_link(measure.pk),
+            evidence={**reading.as_evidence(result, measure), "measure": measure.name},
+        )
+    return drafts
+
+
+def adopted_changes(cycles: Iterable[Cycle]) -> list[Draft]:
+    """A change adopted at a cycle's Act: the team, with the data's evidence if it has any.
+
+    The words follow the evidence: adopted with a sustained signal on a linked measure,
+    adopted with an early sign, or adopted on the team's judgement with no signal yet.
+    """
+    cycles = [cycle for cycle in cycles if cycle.decision == Cycle.Decision.ADOPT]
+    measures = [m for cycle in cycles for m in cycle.measures.all()]
+    results = ev.spc_by_measure(list({m.pk: m for m in measures}.values()))
+    team = team_by_project([cycle.project_id for cycle in cycles])
+    drafts: list[Draft] = []
+    for cycle in cycles:
+        change = cycle.change_idea.title if cycle.change_idea_id else cycle.title
+        best = _strongest_signal(cycle.measures.all(), results)
+        title = f"Change adopted: {change}"
+        if best is None:
+            body = (
+                f'{cycle.project.title} adopted "{change}" after cycle {cycle.number}, on the '
+                "team's judgement from its tests. The linked measures show no special-cause "
+                "improvement yet; keep the data coming to see whether it shows."
+            )
+            evidence: dict[str, Any] = {"strength": None}
+        else:
+            measure, reading = best
+            claim = {
+                ev.SUSTAINED: "shows a sustained improvement",
+                ev.EARLY: "shows an early sign of improvement",
+                ev.UNUSUAL: "has an unusually good latest point (keep watching)",
+            }[reading.strength]
+            body = (
+                f'{cycle.project.title} adopted "{change}" after cycle {cycle.number}, and '
+                f"{measure.name} {claim}. Well done: a tested change with evidence behind it."
+            )
+            evidence = {
+                **reading.as_evidence(results[measure.pk], measure),
+                "measure": measure.name,
+            }
+        drafts += drafts_for_recipients(
+            everyone(team[cycle.project_id]),
+            organisation_id=cycle.project.organisation_id,
+            kind=Kind.CHANGE_ADOPTED,
+            subject_type="cycle",
+            subject_id=cycle.pk,
+            project_id=cycle.project_id,
+            cycle_id=cycle.pk,
+            measure_id=best[0].pk if best else None,
+            period="",
+            title=title,
+            body=body,
+            link=links.cycle_link(cycle.pk),
+            evidence={
+                **evidence,
+                "decided_at": cycle.decided_at.isoformat() if cycle.decided_at else None,
+            },
+        )
+    return drafts
+
+
+def _strongest_signal(
+    measures: Iterable[Measure], results: Mapping[int, dict]
+) -> tuple[Measure, ev.Reading] | None:
+    order = [ev.SUSTAINED, ev.EARLY, ev.UNUSUAL]
+    readings = [
+        (measure, reading)
+        for measure in measures
+        if measure.pk in results and (reading := ev.improvement_reading(results[measure.pk]))
+    ]
+    readings.sort(key=lambda pair: order.index(pair[1].strength))
+    return readings[0] if readings else None
+
+
+def adopted_elsewhere(
+    *,
+    adoption_id: int,
+    origin_project: Project,
+    adopting_unit_name: str,
+    change_title: str,
+    adopted_on: date | None,
+    candidate_id: int | None,
+    evidence: Mapping[str, Any] | None,
+) -> list[Draft]:
+    """Another unit adopted a team's change: the origin team, once per adoption."""
+    team = team_by_project([origin_project.pk])
+    when = f" on {day(adopted_on)}" if adopted_on else ""
+    return drafts_for_recipients(
+        everyone(team[origin_project.pk]),
+        organisation_id=origin_project.organisation_id,
+        kind=Kind.CHANGE_SPREAD,
+        subject_type="spread.adoption",
+        subject_id=adoption_id,
+        project_id=origin_project.pk,
+        period="",
+        title=f"{adopting_unit_name} has adopted your change: {change_title}",
+        body=(
+            f'{adopting_unit_name} adopted "{change_title}"{when}, the change that '
+            f"{origin_project.title} tested and proved. Good practice is spreading: your "
+            "learning is helping patients beyond your own unit."
+        ),
+        link=links.project_link(origin_project.pk),
+        evidence={
+            **dict(evidence or {}),
+            "candidate_id": candidate_id,
+            "adopting_unit": adopting_unit_name,
+            "adopted_on": adopted_on.isoformat() if adopted_on else None,
+        },
+    )

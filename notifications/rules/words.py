@@ -1,0 +1,35 @@
+"""Small helpers so every message reads the same way."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def number(value: float | None) -> str:
+    """12.0 -> "12", 0.12345 -> "0.12", 1234.5 -> "1,234.5"."""
+    if value is None:
+        return "-"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def day(value: date) -> str:
+    """23 Nov 2026."""
+    return f"{value.day} {value:%b %Y}"
+
+
+PERIOD_WORDS = {
+    "daily": ("day", "days"),
+    "weekly": ("week", "weeks"),
+    "monthly": ("month", "months"),
+    "quarterly": ("quarter", "quarters"),
+}
+
+
+def periods(count: int, frequency: str) -> str:
+    one, many = PERIOD_WORDS.get(frequency, ("period", "periods"))
+    return plural(count, one, many)

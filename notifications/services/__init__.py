@@ -1,0 +1,50 @@
+"""Write use-cases for notifications.
+
+- `writing`: each rule's drafts written once, as the recipient prefers.
+- `delivery`: one e-mail per notification, guarded against double sends.
+- `jobs`: the periodic scans, the reconcile, and the event-driven celebrations.
+- `inbox`: marking read, and preferences.
+"""
+
+from notifications.services.delivery import deliveries_sweep, notification_email_send
+from notifications.services.inbox import (
+    notification_mark_read,
+    notifications_mark_all_read,
+    preference_update,
+)
+from notifications.services.jobs import (
+    celebrate_adoption,
+    cycle_adoption_celebrate,
+    daily_slot,
+    digests_send,
+    full_scan,
+    job_run,
+    measure_wins_detect,
+    minute_slot,
+    nudges_scan,
+    reconcile,
+    wins_detect,
+)
+from notifications.services.writing import email_due_at, notifications_write, preferences_for
+
+__all__ = [
+    "celebrate_adoption",
+    "cycle_adoption_celebrate",
+    "daily_slot",
+    "deliveries_sweep",
+    "digests_send",
+    "email_due_at",
+    "full_scan",
+    "job_run",
+    "measure_wins_detect",
+    "minute_slot",
+    "notification_email_send",
+    "notification_mark_read",
+    "notifications_mark_all_read",
+    "notifications_write",
+    "nudges_scan",
+    "preference_update",
+    "preferences_for",
+    "reconcile",
+    "wins_detect",
+]
