@@ -25,7 +25,8 @@ the highest level whose evidence holds):
 5.0   Outstanding sustainable results  every outcome measure improved and is sustained
 ====  ===============================  =====================================================
 
-"Special-cause improvement" is the SPC engine's verdict (``projects.spc``) on a point
+"Special-cause improvement" is the SPC engine's verdict (through the projects app's
+cached reading, ``projects.selectors.measures_spc``) on a point
 dated on or after the first cycle's start (any point, if no cycle has started), so an
 improvement before the team tested anything is not credited to the tests. Without an
 adopted change, improvement in the data alone does not lift the score past 2.5: the
@@ -39,11 +40,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, Min, Q
 
 from pdsa.models import Cycle
-from projects.models import RATIO_CHARTS, ChangeIdea, DataPoint, Measure, Project
-from projects.spc import SPCInputError, analyse
+from projects.models import ChangeIdea, Measure, Project
+from projects.selectors import measures_spc
 
 Stage = Cycle.Stage
 SUSTAINED_POINTS = 3
@@ -89,54 +90,29 @@ def _names(measures: list[MeasureEvidence]) -> str:
     return ", ".join(f"“{m.name}”" for m in measures)
 
 
-def _spc_document(measure: Measure, points: list[DataPoint]) -> dict[str, Any]:
-    ratio = measure.chart_type in RATIO_CHARTS
-    rows = []
-    for point in points:
-        if ratio and point.numerator is not None and point.denominator:
-            rows.append(
-                {"x": point.period.isoformat(), "y": point.numerator, "n": point.denominator}
-            )
-        elif not ratio and point.value is not None:
-            rows.append({"x": point.period.isoformat(), "y": point.value})
-    periods = {row["x"] for row in rows}
-    rebases = [r.starts_on.isoformat() for r in measure.rebases.all()]
-    return {
-        "chart": measure.chart_type,
-        "points": rows,
-        "options": {
-            "improvement_direction": measure.improvement_direction,
-            "target": measure.target,
-            "fix_after_n_points": measure.fix_after_n_points,
-            "rebase_at": [x for x in rebases if x in periods],
-        },
-    }
-
-
 def _meets(value: float, target: float, direction: str) -> bool:
     return value >= target if direction == "increase" else value <= target
 
 
 def measure_evidence(
-    *, measure: Measure, testing_since: date | None, aim_target: float | None
+    *,
+    measure: Measure,
+    spc: dict[str, Any] | None,
+    testing_since: date | None,
+    aim_target: float | None,
 ) -> MeasureEvidence:
     """Whether ``measure`` shows special-cause improvement since ``testing_since`` and is
-    sustained at its target (its data points and rebases should be prefetched)."""
+    sustained at its target, from the SPC engine's result ``spc`` (None: not chartable)."""
     is_outcome = measure.type == Measure.Type.OUTCOME
-    none = MeasureEvidence(measure.name, is_outcome, improved=False, sustained=False)
-    if measure.improvement_direction == "neutral":
-        return none
-    try:
-        result = analyse(_spc_document(measure, list(measure.data_points.all())))
-    except SPCInputError:  # too few points, or data the chart cannot take: no evidence yet
-        return none
+    if spc is None or measure.improvement_direction == "neutral":
+        return MeasureEvidence(measure.name, is_outcome, improved=False, sustained=False)
     since = testing_since.isoformat() if testing_since else ""
     improved = any(
-        p["point_type"] == "special_cause_improvement" and p["x"] >= since for p in result["points"]
+        p["point_type"] == "special_cause_improvement" and p["x"] >= since for p in spc["points"]
     )
     target = measure.target if measure.target is not None else (aim_target if is_outcome else None)
-    recent = [p["value"] for p in result["points"][-SUSTAINED_POINTS:]]
-    sustained = result.get("assurance_icon") == "consistent_pass" or (
+    recent = [p["value"] for p in spc["points"][-SUSTAINED_POINTS:]]
+    sustained = spc.get("assurance_icon") == "consistent_pass" or (
         target is not None
         and len(recent) == SUSTAINED_POINTS
         and all(_meets(v, target, measure.improvement_direction) for v in recent)
@@ -161,10 +137,10 @@ def progress_evidence(*, project: Project) -> Evidence:
     adopted = [title for title, status in ideas if status == ChangeIdea.Status.ADOPTED]
     adopted += ["an adopted cycle"] * cycles["adopted_no_idea"]
     measures = list(
-        Measure.objects.filter(project=project).prefetch_related(
-            Prefetch("data_points", queryset=DataPoint.objects.order_by("period")), "rebases"
-        )
+        Measure.objects.filter(project=project).annotate(data_point_count=Count("data_points"))
     )
+    # The projects app's SPC reading, cached by each measure's revision.
+    readings = measures_spc(measures)
     return Evidence(
         aim_set=bool(project.aim_statement.strip() or project.aim_what.strip()),
         team_size=project.members.count(),
@@ -176,11 +152,14 @@ def progress_evidence(*, project: Project) -> Evidence:
         adopted=adopted,
         measures=[
             measure_evidence(
-                measure=m, testing_since=cycles["testing_since"], aim_target=project.aim_target
+                measure=m,
+                spc=readings.get(m.pk),
+                testing_since=cycles["testing_since"],
+                aim_target=project.aim_target,
             )
             for m in measures
         ],
-        data_points=sum(len(m.data_points.all()) for m in measures),
+        data_points=sum(m.data_point_count for m in measures),
     )
 
 

@@ -1,9 +1,10 @@
 """Keep each project's progress score current when its record changes outside pdsa.
 
-Cycle writes recompute the score themselves (``pdsa.services``). A measure's data is
-what moves the higher levels, so its signal recomputes in the same transaction; the
-team, the aim and the driver diagram feed the lower levels and recompute after commit,
-once per save, so the projects app's own writes stay as they are.
+Cycle writes recompute the score themselves, in their transaction (``pdsa.services``).
+Changes made by the projects app (a measure's data, the team, the aim, the driver
+diagram) recompute it after their transaction commits: the SPC reading it needs is
+cached by the measure's revision, and a reading computed inside a transaction that
+then rolls back must never be cached under a revision number that will be used again.
 """
 
 from __future__ import annotations
@@ -11,18 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from pdsa.services.progress import project_progress_refresh
 from projects.models import Measure, Project
-
-
-def refresh_after_measure_data_changed(sender: Any, measure: Measure, **kwargs: Any) -> None:
-    """New or changed data may show (or stop showing) special-cause improvement."""
-    if measure.project_id is None:
-        return
-    Project.objects.filter(pk=measure.project_id).update(last_activity_at=timezone.now())
-    project_progress_refresh(project_id=measure.project_id)
 
 
 def _refresh_on_commit(project_id: int | None) -> None:
@@ -34,6 +26,11 @@ def _refresh_on_commit(project_id: int | None) -> None:
             project_progress_refresh(project_id=project_id)
 
     transaction.on_commit(refresh)
+
+
+def refresh_after_measure_data_changed(sender: Any, measure: Measure, **kwargs: Any) -> None:
+    """New or changed data may show (or stop showing) special-cause improvement."""
+    _refresh_on_commit(measure.project_id)
 
 
 def refresh_after_project_saved(

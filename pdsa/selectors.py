@@ -8,9 +8,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from backend.models import User
-from backend.selectors import organisation_ids
 from pdsa.models import Cycle, CycleQuestion, CycleTask
-from projects.models import ChangeIdea, Measure, Project
+from projects.models import Measure
 from projects.selectors import project_list
 
 
@@ -36,26 +35,3 @@ def cycle_list(*, user: User) -> QuerySet[Cycle]:
 def overdue_q(*, today: date | None = None) -> Q:
     """Cycles still in Do after their planned end: the team has not written up the test."""
     return Q(stage=Cycle.Stage.DO, planned_end__lt=today or timezone.localdate())
-
-
-def cycle_project_list(*, user: User) -> QuerySet[Project]:
-    """Projects a cycle may be created in or cloned into (the user may see them; whether
-    they may edit one is the service's question, so a visible one is a 403, not a 404)."""
-    return project_list(user=user)
-
-
-def change_idea_list(*, user: User) -> QuerySet[ChangeIdea]:
-    """Change ideas of the projects the user may see."""
-    return ChangeIdea.objects.filter(project__in=project_list(user=user))
-
-
-def measure_list(*, user: User) -> QuerySet[Measure]:
-    """Measures of the user's organisations, for linking to cycles."""
-    return Measure.objects.filter(organisation_id__in=organisation_ids(user=user))
-
-
-def member_user_list(*, user: User) -> QuerySet[User]:
-    """People who belong to one of the user's organisations (possible cycle owners)."""
-    return User.objects.filter(
-        memberships__organisation_id__in=organisation_ids(user=user)
-    ).distinct()

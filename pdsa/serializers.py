@@ -13,6 +13,7 @@ from pdsa import selectors
 from pdsa.models import Cycle, CycleQuestion, CycleTask
 from pdsa.rules import NEXT_STAGE, missing_before_next_stage
 from projects.models import Project
+from projects.selectors import change_idea_list, colleague_list, measure_list, project_list
 
 
 class CycleQuestionSerializer(SafeTextMixin, serializers.ModelSerializer):
@@ -51,21 +52,15 @@ class CycleSerializer(SafeTextMixin, serializers.ModelSerializer):
         help_text="Your own id for a new cycle. Sending a create again with the same uuid "
         "returns the cycle already saved (200) instead of making a second one.",
     )
-    project = ScopedPrimaryKeyRelatedField(selectors.cycle_project_list)
+    project = ScopedPrimaryKeyRelatedField(project_list)
     project_title = serializers.CharField(source="project.title", read_only=True)
-    change_idea = ScopedPrimaryKeyRelatedField(
-        selectors.change_idea_list, allow_null=True, required=False
-    )
-    change_idea_title = serializers.CharField(
-        source="change_idea.title", read_only=True, default=None
-    )
+    change_idea = ScopedPrimaryKeyRelatedField(change_idea_list, allow_null=True, required=False)
+    change_idea_title = serializers.SerializerMethodField()
     parent = ScopedPrimaryKeyRelatedField(selectors.cycle_scope, allow_null=True, required=False)
     children = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    owner = ScopedPrimaryKeyRelatedField(
-        selectors.member_user_list, allow_null=True, required=False
-    )
+    owner = ScopedPrimaryKeyRelatedField(colleague_list, allow_null=True, required=False)
     owner_name = serializers.SerializerMethodField()
-    measures = ScopedPrimaryKeyRelatedField(selectors.measure_list, many=True, required=False)
+    measures = ScopedPrimaryKeyRelatedField(measure_list, many=True, required=False)
     questions = CycleQuestionSerializer(many=True, required=False)
     tasks = CycleTaskSerializer(many=True, required=False)
     next_stage = serializers.SerializerMethodField()
@@ -133,6 +128,11 @@ class CycleSerializer(SafeTextMixin, serializers.ModelSerializer):
             fields["uuid"].read_only = True
         return fields
 
+    # Method fields, not ``source=`` with a default: DRF skips defaults in partial updates,
+    # and a PATCH must answer with exactly what a read shows (its ETag depends on it).
+    def get_change_idea_title(self, cycle: Cycle) -> str | None:
+        return cycle.change_idea.title if cycle.change_idea else None
+
     def get_owner_name(self, cycle: Cycle) -> str | None:
         return str(cycle.owner) if cycle.owner else None
 
@@ -186,11 +186,9 @@ class CycleAdvanceResultSerializer(CycleSerializer):
 
 class CycleCloneSerializer(serializers.Serializer):
     project = ScopedPrimaryKeyRelatedField(
-        selectors.cycle_project_list, help_text="The project (yours) that will run the test."
+        project_list, help_text="The project (yours) that will run the test."
     )
-    change_idea = ScopedPrimaryKeyRelatedField(
-        selectors.change_idea_list, allow_null=True, required=False
-    )
+    change_idea = ScopedPrimaryKeyRelatedField(change_idea_list, allow_null=True, required=False)
     title = serializers.CharField(required=False, max_length=200)
     uuid = serializers.UUIDField(required=False)
 

@@ -63,9 +63,7 @@ def test_a_refusal_lists_every_missing_field_at_once(api, nurse, project):
     assert response.json()["code"] == "incomplete"
 
 
-def test_cycle_advance_refuses_study_before_observations_are_written(
-    api, nurse, project, cycle_at
-):
+def test_cycle_advance_refuses_study_before_observations_are_written(api, nurse, project, cycle_at):
     cycle = cycle_at(project, Stage.DO, observations="")
 
     field, message = _refusal(_advance(api(nurse), cycle))
