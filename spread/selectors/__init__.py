@@ -1,0 +1,67 @@
+"""Read queries for spread, scoped to what the user may see.
+
+Import from here (``from spread.selectors import candidate_list``); the modules inside
+are an arrangement, not an interface.
+"""
+
+from spread.selectors.candidates import (
+    ADOPTED_STATUSES,
+    BROWSABLE_STATUSES,
+    REVIEWER_ROLES,
+    adoption_get,
+    adoption_list,
+    can_nominate,
+    can_review,
+    can_take_up,
+    can_update_adoption,
+    candidate_get,
+    candidate_list,
+    person_list,
+    target_list,
+)
+from spread.selectors.evidence import (
+    ChangeEvidence,
+    MeasureEvidence,
+    change_evidence,
+    change_started_on,
+    evidence_measures,
+    improvement_since,
+    measures_evidence,
+)
+from spread.selectors.learning import learning_search
+from spread.selectors.opportunities import (
+    Opportunity,
+    candidate_definitions,
+    candidate_opportunities,
+    unit_spread_suggestions,
+)
+from spread.selectors.reach import candidate_reach
+
+__all__ = [
+    "ADOPTED_STATUSES",
+    "BROWSABLE_STATUSES",
+    "REVIEWER_ROLES",
+    "ChangeEvidence",
+    "MeasureEvidence",
+    "Opportunity",
+    "adoption_get",
+    "adoption_list",
+    "can_nominate",
+    "can_review",
+    "can_take_up",
+    "can_update_adoption",
+    "candidate_definitions",
+    "candidate_get",
+    "candidate_list",
+    "candidate_opportunities",
+    "candidate_reach",
+    "change_evidence",
+    "change_started_on",
+    "evidence_measures",
+    "improvement_since",
+    "learning_search",
+    "measures_evidence",
+    "person_list",
+    "target_list",
+    "unit_spread_suggestions",
+]

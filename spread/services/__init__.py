@@ -1,0 +1,40 @@
+"""Write use-cases for spread, one function per thing a user does.
+
+- ``candidates``: ``candidate_suggest`` (from an "adopt" with an SPC signal),
+  ``candidate_nominate``, ``candidate_review_start``, ``candidate_approve``,
+  ``candidate_decline``, ``candidate_retire``, ``candidate_evidence_refresh``,
+  ``package_update``
+- ``adoptions``: ``target_add``, ``target_remove``, ``adoption_create``, ``adoption_update``
+"""
+
+from spread.services.adoptions import (
+    adoption_create,
+    adoption_update,
+    target_add,
+    target_remove,
+)
+from spread.services.candidates import (
+    candidate_approve,
+    candidate_decline,
+    candidate_evidence_refresh,
+    candidate_nominate,
+    candidate_retire,
+    candidate_review_start,
+    candidate_suggest,
+    package_update,
+)
+
+__all__ = [
+    "adoption_create",
+    "adoption_update",
+    "candidate_approve",
+    "candidate_decline",
+    "candidate_evidence_refresh",
+    "candidate_nominate",
+    "candidate_retire",
+    "candidate_review_start",
+    "candidate_suggest",
+    "package_update",
+    "target_add",
+    "target_remove",
+]
