@@ -46,11 +46,20 @@ def _quality_dimension(queryset: QuerySet, path: str, value: str) -> QuerySet:
 
 
 class _UserFilterSet(django_filters.FilterSet):
-    """A filter set that knows who is asking (for "mine")."""
+    """A filter set that knows who is asking (for "mine"): from the API's request, or
+    given as ``user`` by a selector."""
 
-    def __init__(self, data: Any = None, queryset: QuerySet | None = None, *, user: User) -> None:
-        super().__init__(data, queryset=queryset)
-        self.user = user
+    def __init__(
+        self,
+        data: Any = None,
+        queryset: QuerySet | None = None,
+        *,
+        request: Any = None,
+        user: User | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, queryset=queryset, request=request, **kwargs)
+        self.user = user or getattr(request, "user", None)
 
 
 def apply_filters(filterset: django_filters.FilterSet) -> QuerySet:

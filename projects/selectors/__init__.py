@@ -31,6 +31,7 @@ from projects.selectors.measures import (
 )
 from projects.selectors.projects import (
     change_idea_list,
+    colleague_list,
     driver_diagram,
     driver_list,
     project_get,
@@ -64,6 +65,7 @@ __all__ = [
     "can_write_aims",
     "can_write_library",
     "change_idea_list",
+    "colleague_list",
     "data_point_list",
     "data_points_csv",
     "driver_diagram",

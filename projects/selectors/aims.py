@@ -24,6 +24,7 @@ def aim_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySe
             Prefetch("children", queryset=StrategicAim.objects.only("id", "parent_id"))
         )
         .annotate(project_count=Count("projects", distinct=True))
+        .order_by("organisation", "title", "id")  # aggregation drops Meta.ordering
     )
     if filters is not None:
         aims = apply_filters(AimFilter(filters, queryset=aims, user=user))

@@ -23,9 +23,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def measure_definition_list(*, user: User) -> QuerySet[MeasureDefinition]:
     """The measure libraries of the user's organisations, with how many measures use each."""
-    return MeasureDefinition.objects.filter(
-        organisation_id__in=organisation_ids(user=user)
-    ).annotate(measure_count=Count("measures"))
+    return (
+        MeasureDefinition.objects.filter(organisation_id__in=organisation_ids(user=user))
+        .annotate(measure_count=Count("measures"))
+        .order_by("organisation", "name", "id")
+    )
 
 
 def measure_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Measure]:
@@ -42,6 +44,7 @@ def measure_list(*, user: User, filters: Mapping[str, Any] | None = None) -> Que
             first_period=Min("data_points__period"),
             last_period=Max("data_points__period"),
         )
+        .order_by("organisation", "name", "id")  # aggregation drops Meta.ordering
     )
     if filters is not None:
         measures = apply_filters(MeasureFilter(filters, queryset=measures, user=user))

@@ -44,6 +44,14 @@ def project_get(*, user: User, pk: int) -> Project:
     return get_object_or_404(project_list(user=user), pk=pk)
 
 
+def colleague_list(*, user: User) -> QuerySet[User]:
+    """People who share an organisation with the user: who may be put on a team or own an
+    aim (the services check it is the right organisation)."""
+    return User.objects.filter(
+        memberships__organisation_id__in=organisation_ids(user=user)
+    ).distinct()
+
+
 def project_member_list(*, user: User) -> QuerySet[ProjectMember]:
     """Team places on the projects of the user's organisations."""
     return ProjectMember.objects.filter(

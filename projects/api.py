@@ -1,3 +1,0 @@
-"""API for projects."""
-
-urlpatterns: list = []

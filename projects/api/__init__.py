@@ -1,0 +1,28 @@
+"""API for aims, projects, teams, driver diagrams, the measure library, measures and data.
+
+Included under ``/api/v1/`` by ``backend/urls.py``.
+"""
+
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from projects.api.aims import AimViewSet
+from projects.api.diagram import ChangeIdeaViewSet, DriverViewSet
+from projects.api.files import MeasureChartSVGView, MeasureDataCSVView
+from projects.api.measures import MeasureDefinitionViewSet, MeasureViewSet
+from projects.api.projects import ProjectMemberViewSet, ProjectViewSet
+
+router = SimpleRouter()
+router.register("aims", AimViewSet, basename="aim")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("project-members", ProjectMemberViewSet, basename="project-member")
+router.register("drivers", DriverViewSet, basename="driver")
+router.register("change-ideas", ChangeIdeaViewSet, basename="change-idea")
+router.register("measure-definitions", MeasureDefinitionViewSet, basename="measure-definition")
+router.register("measures", MeasureViewSet, basename="measure")
+
+urlpatterns = [
+    path("measures/<int:pk>/data.csv", MeasureDataCSVView.as_view(), name="measure-data-csv"),
+    path("measures/<int:pk>/chart.svg", MeasureChartSVGView.as_view(), name="measure-chart-svg"),
+    path("", include(router.urls)),
+]
