@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
@@ -33,7 +33,7 @@ from pdsa.serializers import (
     CycleNextSerializer,
     CycleSerializer,
     ProgressOverrideSerializer,
-    ProgressSerializer,
+    ProjectProgressSerializer,
 )
 from projects.selectors import project_list
 
@@ -189,10 +189,10 @@ class ProjectProgressView(APIView):
     """A project's IHI progress score (0.5 to 5.0), computed from its record, with the
     reason; and a team's override, if any, shown as such."""
 
-    @extend_schema(responses=ProgressSerializer, tags=["progress"])
+    @extend_schema(responses=ProjectProgressSerializer, tags=["progress"])
     def get(self, request: Request, pk: int) -> Response:
         project = get_object_or_404(project_list(user=request.user), pk=pk)
-        return Response(ProgressSerializer(project).data)
+        return Response(ProjectProgressSerializer(project).data)
 
 
 class ProjectProgressOverrideView(APIView):
@@ -200,7 +200,7 @@ class ProjectProgressOverrideView(APIView):
 
     @extend_schema(
         request=ProgressOverrideSerializer,
-        responses={200: ProgressSerializer, 403: OpenApiResponse(description="Not on the team.")},
+        responses=ProjectProgressSerializer,
         tags=["progress"],
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -210,7 +210,7 @@ class ProjectProgressOverrideView(APIView):
         project = services.project_progress_override(
             project=project, by=request.user, **body.validated_data
         )
-        return Response(ProgressSerializer(project).data)
+        return Response(ProjectProgressSerializer(project).data)
 
 
 router = SimpleRouter()

@@ -134,7 +134,10 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
         if cycle is not None:
             messages.success(request, f"Cycle {cycle.number} saved. Next: do the test.")
             return redirect("cycle-page", pk=cycle.pk)
-    project = form.fields["project"].queryset.filter(pk=str(initial.get("project", ""))).first()
+    chosen = str(form["project"].value() or "")
+    project = (
+        form.fields["project"].queryset.filter(pk=chosen).first() if chosen.isdigit() else None
+    )
     context = {
         "form": form,
         "back": reverse("project-page", args=[project.pk]) if project else reverse("my-projects"),

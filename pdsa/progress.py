@@ -26,11 +26,12 @@ the highest level whose evidence holds):
 ====  ===============================  =====================================================
 
 "Special-cause improvement" is the SPC engine's verdict (through the projects app's
-cached reading, ``projects.selectors.measures_spc``) on a point
-dated on or after the first cycle's start (any point, if no cycle has started), so an
-improvement before the team tested anything is not credited to the tests. Without an
-adopted change, improvement in the data alone does not lift the score past 2.5: the
-reason says so instead of over-claiming.
+cached reading, ``projects.selectors.measures_spc``) on a point dated on or after the
+first cycle's start (any point, if no cycle has started), so improvement before the team
+tested anything is not credited to the tests. It must come from a pattern rule (shift,
+trend, two-in-three): a single good month is not a win (SPC.md). Without an adopted
+change, improvement in the data alone does not lift the score past 2.5: the reason says
+so instead of over-claiming.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ from projects.selectors import measures_spc
 
 Stage = Cycle.Stage
 SUSTAINED_POINTS = 3
+# The rules that show a pattern; an astronomical point alone is one good month, not a win.
+PATTERN_RULES = frozenset({"shift", "trend", "two_in_three"})
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,10 @@ def measure_evidence(
         return MeasureEvidence(measure.name, is_outcome, improved=False, sustained=False)
     since = testing_since.isoformat() if testing_since else ""
     improved = any(
-        p["point_type"] == "special_cause_improvement" and p["x"] >= since for p in spc["points"]
+        p["point_type"] == "special_cause_improvement"
+        and p["x"] >= since
+        and not PATTERN_RULES.isdisjoint(p["rules"])
+        for p in spc["points"]
     )
     target = measure.target if measure.target is not None else (aim_target if is_outcome else None)
     recent = [p["value"] for p in spc["points"][-SUSTAINED_POINTS:]]

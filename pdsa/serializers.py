@@ -184,7 +184,7 @@ class CycleAdvanceResultSerializer(CycleSerializer):
         fields = [*CycleSerializer.Meta.fields, "next_cycle"]
 
 
-class CycleCloneSerializer(serializers.Serializer):
+class CycleCloneSerializer(serializers.ModelSerializer):
     project = ScopedPrimaryKeyRelatedField(
         project_list, help_text="The project (yours) that will run the test."
     )
@@ -192,12 +192,17 @@ class CycleCloneSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, max_length=200)
     uuid = serializers.UUIDField(required=False)
 
+    class Meta:
+        model = Cycle
+        fields = ["project", "change_idea", "title", "uuid"]
+        validators: list = []
+
 
 class CycleNextSerializer(serializers.Serializer):
     uuid = serializers.UUIDField(required=False)
 
 
-class ProgressSerializer(serializers.ModelSerializer):
+class ProjectProgressSerializer(serializers.ModelSerializer):
     """The computed IHI score and its reason, and a team's override if there is one."""
 
     project = serializers.IntegerField(source="pk", read_only=True)

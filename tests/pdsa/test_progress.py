@@ -10,7 +10,13 @@ from django.db import transaction
 
 from backend.models import Membership
 from pdsa.models import Cycle
-from pdsa.progress import Evidence, MeasureEvidence, progress_evaluate, progress_from_evidence
+from pdsa.progress import (
+    Evidence,
+    MeasureEvidence,
+    measure_evidence,
+    progress_evaluate,
+    progress_from_evidence,
+)
 from pdsa.services import project_progress_refresh
 from projects.models import ChangeIdea, Measure
 from projects.services import bump_revision
@@ -277,3 +283,18 @@ def test_only_the_team_or_qi_team_overrides_and_another_organisation_gets_a_404(
         .status_code
         == 200
     )
+
+
+def test_one_good_month_is_not_improvement(project):
+    measure = MeasureFactory(project=project, improvement_direction="decrease")
+    point = {"x": "2024-03-01", "value": 1.0, "point_type": "special_cause_improvement"}
+    one_good_month = {"points": [{**point, "rules": ["astronomical"]}], "assurance_icon": None}
+    a_shift = {"points": [{**point, "rules": ["shift"]}], "assurance_icon": None}
+
+    def improved(spc) -> bool:
+        return measure_evidence(
+            measure=measure, spc=spc, testing_since=date(2024, 1, 1), aim_target=None
+        ).improved
+
+    assert not improved(one_good_month)
+    assert improved(a_shift)
