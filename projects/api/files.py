@@ -73,6 +73,11 @@ class MeasureDataCSVView(ErrorsAsJSONMixin, APIView):
     parser_classes = [CSVBodyParser, MultiPartParser]
     renderer_classes = [CSVRenderer, JSONRenderer]
 
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        if request.method != "GET":  # an import answers with its JSON report
+            return JSONRenderer(), JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
+
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request, pk: int) -> HttpResponse:
         measure = _measure(request, pk)
