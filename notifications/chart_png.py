@@ -61,10 +61,12 @@ class Canvas:
         (x0, y0), (x1, y1) = start, end
         steps = max(abs(x1 - x0), abs(y1 - y0), 1)
         for step in range(int(steps) + 1):
-            if dash and (step // dash) % 2:
-                continue
             t = step / steps
-            self.dot(round(x0 + (x1 - x0) * t), round(y0 + (y1 - y0) * t), colour, width)
+            x, y = round(x0 + (x1 - x0) * t), round(y0 + (y1 - y0) * t)
+            # Dashes keyed to the column, so a line drawn in segments dashes evenly.
+            if dash and (x // dash) % 2:
+                continue
+            self.dot(x, y, colour, width)
 
     def disc(self, cx: float, cy: float, radius: int, colour: Colour) -> None:
         for dy in range(-radius, radius + 1):

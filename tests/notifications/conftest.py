@@ -9,9 +9,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 
 from backend.models import Membership, User
 from projects.models import DataPoint, Measure, Project, ProjectMember
+from projects.signals import measure_data_changed
 from tests.factories import MeasureFactory, ProjectFactory, ProjectMemberFactory
 
 Role = ProjectMember.Role
@@ -96,6 +98,14 @@ def add_points(measure: Measure, values: Sequence[float], start: date = date(202
     )
     Measure.objects.filter(pk=measure.pk).update(revision=measure.revision + 1)
     measure.refresh_from_db()
+
+
+def record_data(measure: Measure, values: Sequence[float], start: date, by: User) -> None:
+    """Record data as the projects data service does: the points, a new revision and
+    ``measure_data_changed``, in one transaction."""
+    with transaction.atomic():
+        add_points(measure, values, start)
+        measure_data_changed.send(sender=Measure, measure=measure, by=by)
 
 
 @pytest.fixture

@@ -27,9 +27,7 @@ def recipients(kind: str) -> set[int]:
 
 
 def quiet_project(team, days: float) -> Project:
-    Project.objects.filter(pk=team.project.pk).update(
-        last_activity_at=NOW - timedelta(days=days)
-    )
+    Project.objects.filter(pk=team.project.pk).update(last_activity_at=NOW - timedelta(days=days))
     return team.project
 
 
