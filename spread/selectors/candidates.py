@@ -65,6 +65,7 @@ def candidate_list(*, user: User) -> QuerySet[SpreadCandidate]:
                 "adoptions", filter=Q(adoptions__status__in=ADOPTED_STATUSES), distinct=True
             ),
         )
+        .order_by("-updated_at", "-pk")
     )
 
 

@@ -29,6 +29,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
     When,
 )
@@ -78,7 +79,9 @@ def _base(*, user: User, filters: Mapping[str, Any]) -> QuerySet[ChangeIdea]:
 
 
 def _cycle_text() -> Subquery:
-    text = Concat("title", Value(" "), "objective", Value(" "), "learning")
+    text = Concat(
+        "title", Value(" "), "objective", Value(" "), "learning", output_field=TextField()
+    )
     return Subquery(
         Cycle.objects.filter(change_idea=OuterRef("pk"))
         .values("change_idea")
@@ -91,7 +94,11 @@ def _full_text(ideas: QuerySet[ChangeIdea], query: str) -> QuerySet[ChangeIdea]:
     vector = (
         SearchVector("title", weight="A", config=SEARCH_CONFIG)
         + SearchVector("learning", "description", weight="B", config=SEARCH_CONFIG)
-        + SearchVector(Coalesce(_cycle_text(), Value("")), weight="B", config=SEARCH_CONFIG)
+        + SearchVector(
+            Coalesce(_cycle_text(), Value(""), output_field=TextField()),
+            weight="B",
+            config=SEARCH_CONFIG,
+        )
         + SearchVector(
             "project__title",
             "project__unit__name",
