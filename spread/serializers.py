@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.models import Unit
@@ -15,6 +17,11 @@ from projects.selectors import change_idea_list, measure_list
 from projects.serializers import PersonSerializer
 from spread.models import Adoption, ChangePackage, SpreadCandidate, SpreadTarget
 from spread.selectors import candidate_list, person_list
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedId(ScopedPrimaryKeyRelatedField):
+    """A related id, scoped to what the user may see, documented as the integer it is."""
 
 
 class UnitBriefSerializer(serializers.ModelSerializer):
@@ -126,8 +133,8 @@ class CandidateSerializer(serializers.ModelSerializer):
 
 
 class NominateSerializer(SafeTextMixin, serializers.Serializer):
-    change_idea = ScopedPrimaryKeyRelatedField(change_idea_list)
-    source_cycle = ScopedPrimaryKeyRelatedField(cycle_list, allow_null=True, required=False)
+    change_idea = ScopedId(change_idea_list)
+    source_cycle = ScopedId(cycle_list, allow_null=True, required=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -229,14 +236,14 @@ class AdoptionSerializer(serializers.ModelSerializer):
 
 
 class AdoptionCreateSerializer(SafeTextMixin, serializers.Serializer):
-    candidate = ScopedPrimaryKeyRelatedField(candidate_list)
-    unit = ScopedPrimaryKeyRelatedField(unit_list)
+    candidate = ScopedId(candidate_list)
+    unit = ScopedId(unit_list)
     status = serializers.ChoiceField(
         choices=[Adoption.Status.PLANNED, Adoption.Status.TESTING, Adoption.Status.DECLINED],
         default=Adoption.Status.PLANNED,
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    lead = ScopedPrimaryKeyRelatedField(person_list, allow_null=True, required=False)
+    lead = ScopedId(person_list, allow_null=True, required=False)
 
 
 class AdoptionUpdateSerializer(SafeTextMixin, serializers.Serializer):

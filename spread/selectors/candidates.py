@@ -31,6 +31,8 @@ HOME_UNIT_ROLES = frozenset(
 
 
 def _visible(user: User) -> Q:
+    if not user.is_authenticated:
+        return Q(pk__in=[])
     everything = organisation_ids(user=user, roles=LEADERSHIP_ROLES)
     others = [org for org in organisation_ids(user=user) if org not in everything]
     on_team = ProjectMember.objects.filter(user=user).values("project_id")

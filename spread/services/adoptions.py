@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from backend.errors import ApplicationError
 from backend.models import Unit, User
+from notifications import services as notifications
 from pdsa import services as pdsa_services
 from pdsa.models import Cycle
 from projects import services as project_services
@@ -228,15 +229,19 @@ def _adoption_project(
     return project
 
 
-def _notify_adoption(adoption: Adoption) -> None:
-    """Tell the origin team another unit took their change up, if notifications can."""
-    try:
-        from notifications import services as notifications
-    except ImportError:
-        return
-    celebrate = getattr(notifications, "celebrate_adoption", None)
-    if celebrate is not None:
-        transaction.on_commit(lambda: celebrate(adoption=adoption))
+def _celebrate_adoption(adoption: Adoption) -> None:
+    """Tell the origin team another unit adopted their change (once per adoption: the
+    notification's dedupe key), in this transaction, so it commits with the status."""
+    candidate = adoption.candidate
+    notifications.celebrate_adoption(
+        adoption_id=adoption.pk,
+        origin_project=candidate.origin_project,
+        adopting_unit=adoption.unit,
+        change_title=candidate.change_idea.title,
+        candidate_id=candidate.pk,
+        adopted_on=timezone.localdate(adoption.status_changed_at),
+        evidence={"origin_signal": candidate.evidence.get("summary", "")},
+    )
 
 
 @transaction.atomic
@@ -287,8 +292,6 @@ def adoption_create(
             by=by, candidate=candidate, unit=unit, status=status, lead=lead
         )
     save_with_history(adoption, by=by)
-    if status != Status.DECLINED:
-        _notify_adoption(adoption)
     return adoption
 
 
@@ -300,7 +303,12 @@ def adoption_update(
     note; a unit that has not started may still decline, saying why."""
     if not can_update_adoption(user=by, adoption=adoption):
         forbid("Only the unit's team, its coach and the QI team can update this adoption.")
-    adoption = Adoption.objects.select_for_update(of=("self",)).get(pk=adoption.pk)
+    adoption = (
+        Adoption.objects.select_for_update(of=("self",))
+        .select_related("candidate__origin_project", "candidate__change_idea", "unit")
+        .get(pk=adoption.pk)
+    )
+    was_adopted = adoption.counts_as_adopted
     if note is not None:
         adoption.note = note.strip()
     if status is not None and status != adoption.status:
@@ -318,4 +326,6 @@ def adoption_update(
     if adoption.status == Status.DECLINED and not adoption.note:
         raise ApplicationError("Say why the unit declines the change.", field="note")
     save_with_history(adoption, by=by)
+    if adoption.counts_as_adopted and not was_adopted:
+        _celebrate_adoption(adoption)
     return adoption

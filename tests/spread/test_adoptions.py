@@ -226,3 +226,24 @@ def test_reach_counts_units_adopted_out_of_units_targeted_with_local_evidence(
     assert [u["name"] for u in reach["targeted_not_started"]] == ["Ward 12 Elderly Care"]
     listed = client.get(f"/api/v1/spread/candidates/{approved_candidate.pk}/").json()
     assert listed["counts"] == {"targets": 3, "adoptions": 2, "adopted": 1}
+
+
+def test_the_origin_team_hears_once_when_another_unit_adopts_their_change(
+    approved_candidate, ward10, qi, nurse, api
+):
+    from notifications.models import Notification
+
+    client = api(qi)
+    adoption = _take_up(api, qi, approved_candidate, ward10).json()
+    url = f"{ADOPTIONS}{adoption['id']}/"
+    client.patch(url, {"status": "testing"}, format="json")
+    assert not Notification.objects.filter(subject_type="spread.adoption").exists()
+
+    client.patch(url, {"status": "adopted"}, format="json")
+    client.patch(url, {"status": "adapted"}, format="json")
+
+    [sent] = Notification.objects.filter(subject_type="spread.adoption")
+    assert sent.recipient == nurse
+    assert sent.subject_id == adoption["id"]
+    assert sent.title == "Ward 10 Elderly Care has adopted your change: Falls huddle at handover"
+    assert "special-cause improvement" in sent.evidence["origin_signal"]
