@@ -1,0 +1,256 @@
+// Ripple's page script: forms that survive a dropped connection, and the service worker.
+//
+// Every form that writes gets an Idempotency-Key when it opens. Its submission is sent with
+// fetch, carrying that key; when the phone is offline, or the request dies on the way, the
+// submission is kept in localStorage (key and all) and the page says "Waiting to send (N)".
+// The outbox is sent again when the connection returns (the online event, and a retry with
+// backoff), always with the key it was made with, so the server replays its first answer
+// instead of saving twice. A form marked data-ripple-plain submits the ordinary way.
+
+const OUTBOX = "ripple-outbox";
+const PAGES_CACHE = "ripple-pages";
+const FIRST_RETRY_MS = 2000;
+const LAST_RETRY_MS = 60000;
+
+const signInPath = "/accounts/login/";
+let retryDelay = FIRST_RETRY_MS;
+let retryTimer = null;
+let flushing = false;
+
+function userId() {
+  return document.body.dataset.user || "";
+}
+
+function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  // crypto.randomUUID needs a secure context; an http intranet address is not one.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function readOutbox() {
+  try {
+    return JSON.parse(localStorage.getItem(OUTBOX)) || [];
+  } catch {
+    return [];
+  }
+}
+
+function writeOutbox(items) {
+  localStorage.setItem(OUTBOX, JSON.stringify(items));
+}
+
+function mine(items) {
+  return items.filter((item) => item.user === userId());
+}
+
+function say(text) {
+  const status = document.getElementById("ripple-outbox");
+  if (status && status.textContent !== text) status.textContent = text;
+}
+
+function showOutbox() {
+  const waiting = mine(readOutbox()).length;
+  say(waiting ? `Waiting to send (${waiting})` : "");
+}
+
+function csrfToken() {
+  const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
+  if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
+  const field = document.querySelector("input[name=csrfmiddlewaretoken]");
+  return field ? field.value : "";
+}
+
+function send(item) {
+  return fetch(item.url, {
+    method: "POST",
+    body: item.body,
+    credentials: "same-origin",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      "Idempotency-Key": item.key,
+      "X-CSRFToken": csrfToken(),
+    },
+  });
+}
+
+function signedOut(response) {
+  return response.redirected && new URL(response.url).pathname === signInPath;
+}
+
+// Worth sending again later: the server never got it, or could not deal with it yet.
+function transient(response) {
+  return response.status === 409 || response.status >= 500 || signedOut(response);
+}
+
+function openForms(root) {
+  for (const form of root.querySelectorAll("form[method=post]:not([data-ripple-plain])")) {
+    form.dataset.key = newKey();
+  }
+}
+
+async function showPage(response) {
+  const html = await response.text();
+  const page = new DOMParser().parseFromString(html, "text/html");
+  document.title = page.title;
+  document.body.replaceWith(document.adoptNode(page.body));
+  openForms(document);
+  showOutbox();
+  const summary = document.querySelector(".nhsuk-error-summary");
+  if (summary) {
+    summary.setAttribute("tabindex", "-1");
+    summary.focus();
+  }
+}
+
+function keep(item, form) {
+  const items = readOutbox();
+  if (!items.some((kept) => kept.key === item.key)) items.push(item);
+  writeOutbox(items);
+  form.reset();
+  form.dataset.key = newKey();
+  const note = document.createElement("div");
+  note.className = "nhsuk-inset-text";
+  note.innerHTML =
+    "<span class='nhsuk-u-visually-hidden'>Information: </span>" +
+    "<p>Saved on this phone. It will be sent when the connection returns.</p>";
+  note.setAttribute("tabindex", "-1");
+  form.before(note);
+  note.focus();
+  showOutbox();
+  scheduleRetry();
+}
+
+async function submit(event) {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || form.method !== "post") return;
+  if (form.hasAttribute("data-ripple-plain") || !form.dataset.key) return;
+  event.preventDefault();
+  const data = new FormData(form, event.submitter);
+  data.delete("csrfmiddlewaretoken");
+  const item = {
+    key: form.dataset.key,
+    url: form.action,
+    body: new URLSearchParams(data).toString(),
+    label: document.title,
+    user: userId(),
+  };
+  // Offline, the server cannot point out a missing field, so the browser does.
+  const checkFirst = () => form.checkValidity() || (form.reportValidity(), false);
+  if (!navigator.onLine) {
+    if (checkFirst()) keep(item, form);
+    return;
+  }
+  const button = event.submitter;
+  if (button) button.disabled = true;
+  let response;
+  try {
+    response = await send(item);
+  } catch {
+    if (button) button.disabled = false;
+    if (checkFirst()) keep(item, form);
+    return;
+  }
+  if (button) button.disabled = false;
+  if (transient(response)) {
+    keep(item, form);
+  } else if (response.ok && response.redirected) {
+    window.location.assign(response.url);
+  } else {
+    await showPage(response);
+  }
+}
+
+function scheduleRetry() {
+  if (retryTimer || !mine(readOutbox()).length) return;
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    flush();
+  }, retryDelay);
+  retryDelay = Math.min(retryDelay * 2, LAST_RETRY_MS);
+}
+
+function drop(key) {
+  writeOutbox(readOutbox().filter((item) => item.key !== key));
+}
+
+async function flush() {
+  if (flushing) return;
+  flushing = true;
+  let sent = 0;
+  let stuck = false;
+  let refused = 0;
+  try {
+    for (const item of mine(readOutbox())) {
+      let response;
+      try {
+        response = await send(item);
+      } catch {
+        stuck = true;
+        break;
+      }
+      if (transient(response)) {
+        stuck = true;
+        break;
+      }
+      drop(item.key);
+      if (response.ok) sent += 1;
+      else refused += 1;
+    }
+  } finally {
+    flushing = false;
+  }
+  showOutbox();
+  if (stuck) {
+    scheduleRetry();
+    return;
+  }
+  retryDelay = FIRST_RETRY_MS;
+  if (refused) {
+    say(`${refused} saved on this phone could not be sent. Please enter it again.`);
+  } else if (sent) {
+    say(`Sent: ${sent} saved on this phone.`);
+  }
+}
+
+async function signOut(event) {
+  const form = event.target;
+  if (!form.matches || !form.matches("[data-ripple-sign-out]")) return;
+  // Pages kept for offline use belong to this person: forget them on the way out.
+  if (window.caches) {
+    event.preventDefault();
+    await caches.delete(PAGES_CACHE).catch(() => {});
+    form.submit();
+  }
+}
+
+// A ratio measure (p or u chart) takes a numerator and denominator, any other a value.
+function showMeasureFields(form) {
+  const ratioIds = form.dataset.ratioMeasures.split(",");
+  const measure = form.elements.measure;
+  const ratio = Boolean(measure && measure.value && ratioIds.includes(measure.value));
+  for (const group of form.querySelectorAll("[data-ratio-group]")) {
+    group.hidden = (group.dataset.ratioGroup === "ratio") !== ratio;
+  }
+}
+
+document.addEventListener("change", (event) => {
+  const form = event.target.form;
+  if (form && form.dataset.ratioMeasures !== undefined && event.target.name === "measure") {
+    showMeasureFields(form);
+  }
+});
+document.addEventListener("submit", signOut);
+document.addEventListener("submit", submit);
+window.addEventListener("online", () => {
+  retryDelay = FIRST_RETRY_MS;
+  flush();
+});
+openForms(document);
+showOutbox();
+if (navigator.onLine) flush();
+
+const worker = document.querySelector("script[data-service-worker]");
+if (worker && "serviceWorker" in navigator) {
+  navigator.serviceWorker.register(worker.dataset.serviceWorker).catch(() => {});
+}
