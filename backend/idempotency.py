@@ -15,6 +15,7 @@ from functools import wraps
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from rest_framework import status
 from rest_framework.request import Request
@@ -152,3 +153,64 @@ class IdempotentCreateMixin:
     @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().create(request, *args, **kwargs)
+
+
+def idempotent_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The same ``Idempotency-Key`` promise for a server-rendered form's POST.
+
+    A page answers a successful POST with a redirect (post/redirect/get); that redirect is
+    what is stored and replayed, so a phone resending a form it queued offline lands on
+    the record the first send made. A re-rendered form (invalid input) releases the key.
+    Conflicts answer as plain text with the API's status codes (409, 422), for the
+    page's script to read.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+        if request.method != "POST" or key is None:
+            return view(request, *args, **kwargs)
+        try:
+            if not key.strip() or len(key) > IDEMPOTENCY_KEY_MAX:
+                raise ApplicationError(
+                    f"{IDEMPOTENCY_HEADER} must be 1 to {IDEMPOTENCY_KEY_MAX} characters."
+                )
+            claimed = _claim(request, key)
+        except ApplicationError as refusal:
+            return HttpResponse(
+                refusal.message, status=refusal.status_code, content_type="text/plain"
+            )
+        if isinstance(claimed, Response):
+            replay = HttpResponse(status=claimed.status_code)
+            for name in ("Location", "Idempotent-Replayed"):
+                if name in claimed:
+                    replay[name] = claimed[name]
+            return replay
+        record = claimed
+        try:
+            with transaction.atomic():
+                response = view(request, *args, **kwargs)
+                if response.status_code in (301, 302, 303):
+                    updated = IdempotencyRecord.objects.filter(
+                        pk=record.pk, lease_token=record.lease_token
+                    ).update(
+                        state=IdempotencyRecord.State.DONE,
+                        response_status=response.status_code,
+                        response_headers={"Location": response["Location"]},
+                        updated_at=timezone.now(),
+                    )
+                    if updated:
+                        return response
+                    transaction.set_rollback(True)
+                    return HttpResponse(
+                        "The first request with this key is still being processed.",
+                        status=409,
+                        content_type="text/plain",
+                    )
+        except BaseException:
+            IdempotencyRecord.objects.filter(pk=record.pk, lease_token=record.lease_token).delete()
+            raise
+        IdempotencyRecord.objects.filter(pk=record.pk, lease_token=record.lease_token).delete()
+        return response
+
+    return wrapper
