@@ -23,6 +23,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    # The phone pages (server-rendered, NHS.UK design system), each app's own.
+    path("", include("backend.pages")),
+    path("", include("projects.pages")),
+    path("", include("pdsa.pages")),
+    path("", include("notifications.pages")),
 ]
 
 _api_not_found = json_error_view(404, "not_found", "Not found.")
