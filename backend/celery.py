@@ -26,4 +26,28 @@ app.conf.beat_schedule = {
         "task": "backend.tasks.idempotency_prune",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Nightly, before the working day: celebrate wins whose event message was lost (data,
+    # rebases and adoptions of the last week), so nothing waits on a broker hiccup.
+    "notifications-reconcile": {
+        "task": "notifications.tasks.reconcile",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    # Daily at 07:00, as the day shift starts: nudge stalled projects, overdue cycles,
+    # missing data and pending studies (each once per occurrence).
+    "notifications-nudges-scan": {
+        "task": "notifications.tasks.nudges_scan",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Daily at 07:15, after the nudges it summarises: each coach's weekly digest goes on
+    # their chosen weekday (or the first run after it), once per ISO week.
+    "notifications-digests": {
+        "task": "notifications.tasks.digests_send",
+        "schedule": crontab(hour=7, minute=15),
+    },
+    # Every ten minutes: send e-mails whose quiet hours ended, or whose delivery message
+    # or worker was lost.
+    "notifications-deliveries-sweep": {
+        "task": "notifications.tasks.deliveries_sweep",
+        "schedule": crontab(minute="*/10"),
+    },
 }
