@@ -247,3 +247,17 @@ def test_the_origin_team_hears_once_when_another_unit_adopts_their_change(
     assert sent.subject_id == adoption["id"]
     assert sent.title == "Ward 10 Elderly Care has adopted your change: Falls huddle at handover"
     assert "special-cause improvement" in sent.evidence["origin_signal"]
+
+
+def test_another_organisations_adoption_is_not_found(
+    approved_candidate, ward10, qi, api, member, other_organisation
+):
+    adoption = _take_up(api, qi, approved_candidate, ward10).json()
+    stranger = api(member(Membership.Role.QI_TEAM, org=other_organisation))
+
+    assert stranger.get(f"{ADOPTIONS}{adoption['id']}/").status_code == 404
+    assert stranger.patch(f"{ADOPTIONS}{adoption['id']}/", {"status": "testing"}).status_code == 404
+    assert stranger.get(ADOPTIONS).json()["count"] == 0
+    taken = stranger.post(ADOPTIONS, {"candidate": approved_candidate.pk, "unit": ward10.pk})
+    assert taken.status_code == 400
+    assert {e["field"] for e in taken.json()["errors"]} == {"candidate", "unit"}

@@ -285,3 +285,34 @@ def test_candidate_list_queries_do_not_grow_with_rows(
         )
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(CANDIDATES).json()["count"] == 31
+
+
+def test_free_text_with_an_nhs_number_is_refused(proven_candidate, qi, api):
+    client = api(qi)
+    url = f"{CANDIDATES}{proven_candidate.pk}/"
+
+    declined = client.post(f"{url}decline/", {"reason": "See patient 943 476 5919."})
+    approved = client.post(
+        f"{url}approve/", {"package": {"how_to": "Ask 9434765919 how it went."}}, format="json"
+    )
+
+    assert declined.status_code == 400
+    assert declined.json()["errors"][0]["field"] == "reason"
+    assert approved.status_code == 400
+    assert approved.json()["errors"][0]["field"] == "package.how_to"
+
+
+def test_the_package_is_written_with_if_match(approved_candidate, qi, nurse, api, member):
+    url = f"{CANDIDATES}{approved_candidate.pk}/package/"
+    etag = api(qi).get(url)["ETag"]
+
+    written = api(nurse).patch(
+        url, {"context_notes": "Works with 28 beds."}, format="json", HTTP_IF_MATCH=etag
+    )
+    stale = api(qi).patch(url, {"how_to": "x"}, format="json", HTTP_IF_MATCH=etag)
+    outsider = api(member(Membership.Role.FRONTLINE)).patch(url, {"how_to": "x"}, format="json")
+
+    assert written.status_code == 200
+    assert written.json()["context_notes"] == "Works with 28 beds."
+    assert stale.status_code == 412
+    assert outsider.status_code == 403
