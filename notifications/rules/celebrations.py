@@ -29,15 +29,16 @@ BETTER = {ImprovementDirection.INCREASE: "above", ImprovementDirection.DECREASE:
 
 def signal_wording(measure: Measure, reading: ev.Reading) -> tuple[str, str]:
     """The title and body for an improvement signal, claiming what the rule supports."""
-    name = measure.name
+    name, chart = measure.name, measure.chart_type
     side = BETTER.get(measure.improvement_direction, "away from")
+    centre = number(reading.centre, chart)
+    limit = number(reading.upper if side == "above" else reading.lower, chart)
     if reading.strength == ev.SUSTAINED and reading.rule == "shift":
         return (
             f"Sustained improvement in {name}",
             f"The last {plural(reading.run_length, 'point')} of {name} are all {side} the "
-            f"average of {number(reading.centre)}: a shift. By the SPC rules that is a "
-            "sustained improvement, not chance. Well done: this is the evidence that the "
-            "changes are working.",
+            f"average of {centre}: a shift. By the SPC rules that is a sustained improvement, "
+            "not chance. Well done: this is the evidence that the changes are working.",
         )
     if reading.strength == ev.SUSTAINED:
         return (
@@ -47,32 +48,32 @@ def signal_wording(measure: Measure, reading: ev.Reading) -> tuple[str, str]:
             "is the evidence that the changes are working.",
         )
     if reading.strength == ev.EARLY:
-        limit = reading.upper if side == "above" else reading.lower
         return (
             f"An early sign of improvement in {name}: keep watching",
             f"Two of the last three points of {name} are close to or beyond the better "
-            f"process limit ({number(limit)}). That is unlikely to be chance, but it is not "
-            "yet a sustained change: keep collecting data to see whether it holds.",
+            f"process limit ({limit}). That is unlikely to be chance, but it is not yet a "
+            "sustained change: keep collecting data to see whether it holds.",
         )
-    limit = reading.upper if side == "above" else reading.lower
     return (
         f"An unusually good result for {name}: keep watching",
-        f"The latest point of {name} ({number(reading.value)} for {reading.x}) is beyond "
-        f"the process limit of {number(limit)}. One point is not a sustained change: keep "
+        f"The latest point of {name} ({number(reading.value, chart)} for {reading.x}) is "
+        f"beyond the process limit of {limit}. One point is not a sustained change: keep "
         "watching whether the next ones hold.",
     )
 
 
 def aim_met_wording(measure: Measure, project_title: str, reading: ev.Reading) -> tuple[str, str]:
     """The title and body for an aim met, saying which SPC evidence shows it."""
-    target = number(measure.target)
+    chart = measure.chart_type
+    target = number(measure.target, chart)
     if reading.strength == ev.CONSISTENT_PASS:
+        limits = f"{number(reading.lower, chart)} to {number(reading.upper, chart)}"
         return (
             f"Aim met: {measure.name} consistently meets its target",
-            f"{project_title}: the process limits of {measure.name} "
-            f"({number(reading.lower)} to {number(reading.upper)}) lie wholly on the better "
-            f"side of the target of {target}, so the process will meet it consistently if "
-            "nothing changes. Time to plan how to sustain it, and who else could use it.",
+            f"{project_title}: the process limits of {measure.name} ({limits}) lie wholly on "
+            f"the better side of the target of {target}, so the process will meet it "
+            "consistently if nothing changes. Time to plan how to sustain it, and who else "
+            "could use it.",
         )
     return (
         f"Aim met: {measure.name} has shifted beyond its target",

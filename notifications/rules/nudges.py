@@ -97,6 +97,7 @@ def missing_data(*, now: datetime, thresholds: ThresholdBook) -> list[Draft]:
     for gap in gaps:
         roles = team[gap.project_id]
         since = f"since {day(gap.last_period)}" if gap.last_period else "since it was set up"
+        of_project = "" if gap.name == gap.project_title else f" ({gap.project_title})"
         drafts += drafts_for_recipients(
             roles[Role.LEAD] or roles[Role.COACH],
             organisation_id=gap.organisation_id,
@@ -108,7 +109,7 @@ def missing_data(*, now: datetime, thresholds: ThresholdBook) -> list[Draft]:
             period=gap.first_missing.isoformat(),
             title=f"{gap.name} needs data",
             body=(
-                f"{gap.name} ({gap.project_title}) has no data {since}: "
+                f"{gap.name}{of_project} has no data {since}: "
                 f"{periods(gap.missing, gap.frequency)} missing. A chart with gaps cannot "
                 "show whether the changes are working; add the latest points."
             ),

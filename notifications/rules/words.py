@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
+# Charts whose plotted values are proportions: read as percentages.
+PROPORTION_CHARTS = frozenset({"p", "pp"})
 
-def number(value: float | None) -> str:
-    """12.0 -> "12", 0.12345 -> "0.12", 1234.5 -> "1,234.5"."""
+
+def number(value: float | None, chart: str | None = None) -> str:
+    """12.0 -> "12", 0.12345 -> "0.12", 1234.5 -> "1,234.5"; on a p chart 0.123 -> "12.3%"."""
     if value is None:
         return "-"
+    if chart in PROPORTION_CHARTS:
+        return f"{number(value * 100)}%"
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from notifications.models import Kind, Notification
+from notifications.rules.words import number
 from notifications.services import (
     celebrate_adoption,
     cycle_adoption_celebrate,
@@ -246,3 +247,10 @@ def test_reconcile_celebrates_recent_data_and_adoptions_but_not_old_ones(clock, 
     assert reconcile() == {"measures": 1, "wins": 3, "cycles": 1, "adopted": 3}
     assert [n.measure_id for n in celebrations(Kind.SIGNAL, recipient=team.lead)] == [recent.pk]
     assert len(celebrations(Kind.CHANGE_ADOPTED, recipient=team.lead)) == 1
+
+
+def test_proportions_read_as_percentages():
+    assert number(0.1234, "p") == "12.34%"
+    assert number(0.5, "pp") == "50%"
+    assert number(1234.5, "xmr") == "1,234.5"
+    assert number(12.0) == "12"
