@@ -41,6 +41,7 @@ ASSURANCE_BADGES = {
     "inconsistent": (GREY, "?", "Assurance: hit and miss; the target may or may not be met"),
 }
 PERCENT_CHARTS = frozenset({"p", "pp"})
+WARNING_CHARS = 140
 CHART_NAMES = {
     "run": "Run chart",
     "xmr": "XmR chart",
@@ -74,17 +75,19 @@ def _text(
 def _number(value: float, percent: bool) -> str:
     if percent:
         return f"{value * 100:.3g}%"
-    if value == 0 or abs(value) >= 100:
+    if float(value).is_integer() or abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:.3g}" if abs(value) < 10 else f"{value:.1f}"
 
 
-def _nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
+def _nice_ticks(low: float, high: float, count: int = 6) -> tuple[list[float], int]:
+    """Round tick values between ``low`` and ``high``, and the decimals they all need."""
     raw = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     first = math.ceil(low / step) * step
-    return [first + i * step for i in range(int((high - first) / step) + 1)]
+    decimals = max(0, -math.floor(math.log10(step)) + (1 if step / magnitude == 2.5 else 0))
+    return [first + i * step for i in range(int((high - first) / step) + 1)], decimals
 
 
 def _period_label(day: date, frequency: str) -> str:
@@ -170,9 +173,13 @@ class _Frame:
 def _axes(frame: _Frame, chart: dict[str, Any], periods: list[date]) -> list[str]:
     percent = chart["measure"]["chart_type"] in PERCENT_CHARTS
     parts = []
-    for tick in _nice_ticks(frame.low, frame.high):
+    ticks, decimals = _nice_ticks(frame.low, frame.high)
+    if percent:
+        decimals = max(0, decimals - 2)
+    for tick in ticks:
+        label = f"{tick * 100:.{decimals}f}%" if percent else f"{tick:,.{decimals}f}"
         parts.append(frame.hline(frame.y(tick), "#e8edee"))
-        parts.append(_text(frame.x0 - 8, frame.y(tick) + 4, _number(tick, percent), anchor="end"))
+        parts.append(_text(frame.x0 - 8, frame.y(tick) + 4, label, anchor="end"))
     every = max(1, math.ceil(len(periods) / ((frame.x1 - frame.x0) / 64)))
     for index in range(0, len(periods), every):
         x = frame.x(index)
@@ -275,7 +282,7 @@ def _annotations(frame: _Frame, chart: dict[str, Any], periods: list[date]) -> l
     return parts
 
 
-def _legend(y: float, has_target: bool) -> list[str]:
+def _legend(y: float, has_target: bool, has_cycles: bool) -> list[str]:
     items = [
         ("point", GREY, "Common cause"),
         ("point", BLUE, "Improvement"),
@@ -286,10 +293,14 @@ def _legend(y: float, has_target: bool) -> list[str]:
     ]
     if has_target:
         items.append(("8 5", TARGET_RED, "Target"))
+    if has_cycles:
+        items.append(("cycle", PURPLE, "PDSA cycle"))
     parts, x = [], LEFT
     for kind, colour, label in items:
         if kind == "point":
             parts.append(f'<circle cx="{x + 6}" cy="{y - 4}" r="5" fill="{colour}"/>')
+        elif kind == "cycle":
+            parts.append(f'<path d="M{x + 6},{y - 9} l5,10 l-10,0 z" fill="{colour}"/>')
         else:
             dash = f' stroke-dasharray="{kind}"' if kind != "line" else ""
             parts.append(
@@ -297,7 +308,7 @@ def _legend(y: float, has_target: bool) -> list[str]:
                 f'stroke="{colour}" stroke-width="2"{dash}/>'
             )
         parts.append(_text(x + 24, y, label))
-        x += 24 + 7 * len(label) + 18
+        x += 24 + round(5.8 * len(label)) + 18
     return parts
 
 
@@ -334,6 +345,18 @@ def _points(
     return parts
 
 
+def _warnings(warnings: list[str]) -> str:
+    """The engine's warnings under the axis, cut to the chart's width (whole in the
+    tooltip)."""
+    full = " ".join(warnings)
+    shown = full if len(full) <= WARNING_CHARS else full[: WARNING_CHARS - 1].rstrip() + "…"
+    italic = 'font-style="italic"'
+    return (
+        f'<g class="warnings"><title>{escape(full)}</title>'
+        f"{_text(LEFT, HEIGHT - 48, shown, extra=italic)}</g>"
+    )
+
+
 def render_chart_svg(chart: dict[str, Any]) -> str:
     """The SVG of a chart payload (``projects.selectors.measure_chart``); a measure that
     cannot be charted yet gets its title and the reason."""
@@ -348,9 +371,7 @@ def render_chart_svg(chart: dict[str, Any]) -> str:
     frame = _Frame(points, [target] if target is not None else [])
     body = _header(chart)
     if spc.get("warnings"):
-        body.append(
-            _text(LEFT, 76, " ".join(spc["warnings"]), size=12, extra='font-style="italic"')
-        )
+        body.append(_warnings(spc["warnings"]))
     body += _axes(frame, chart, periods)
     limits = f'stroke="{MUTED}" stroke-width="1.5" stroke-dasharray="6 4"'
     body += _step_line(frame, points, "upper", limits)
@@ -365,7 +386,8 @@ def render_chart_svg(chart: dict[str, Any]) -> str:
     body += _points(frame, measure, points, periods)
     body += _annotations(frame, chart, periods)
     body += _icons(spc)
-    body += _legend(HEIGHT - 24, target is not None)
+    has_cycles = any(a["kind"] == "cycle_start" for a in chart["annotations"])
+    body += _legend(HEIGHT - 24, target is not None, has_cycles)
     variation = VARIATION_BADGES[spc["variation_icon"]][2]
     assurance = ASSURANCE_BADGES.get(spc.get("assurance_icon") or "", ("", "", "No target"))[2]
     description = (

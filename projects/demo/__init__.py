@@ -1,0 +1,277 @@
+"""Demo portfolio for Demo Trust (and one small project for Other Trust).
+
+Four bold aims with a cascade down to Ward 7, sixteen projects across wards and the
+support services in every lifecycle stage, coaches, driver diagrams, a measure library
+and 30 months of data whose charts show a shift, a trend, an outlier, common cause, a
+target met every month, one hit and miss and one never met. Made through the services
+(so history says who did what), except the data points, which are bulk-inserted with
+their history. Every step looks up before it creates: a second run changes nothing.
+
+For the apps seeded after this one: the Ward 7 falls huddle (change idea "Falls huddle
+at handover") started ``series.CHANGE_MONTHS_AGO`` months before the latest data, and
+the falls chart shows special-cause improvement since; "Insulin visits on time" is the
+stalled active project (no activity for 35 days).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from backend.models import Organisation, Unit, User
+from projects import services
+from projects.demo import catalogue, series
+from projects.demo.catalogue import AimSpec, MeasureSpec, ProjectSpec
+from projects.models import DataPoint, Measure, MeasureDefinition, Project, StrategicAim
+
+# How each final status is reached from active, for the lifecycle's rules.
+STATUS_PATHS = {
+    "proposed": [],
+    "active": [],
+    "on_hold": ["on_hold"],
+    "sustaining": ["sustaining"],
+    "spreading": ["spreading"],
+    "completed": ["completed"],
+    "abandoned": ["abandoned"],
+}
+REASONS = {
+    "on_hold": "Paused while the ward moves to electronic prescribing.",
+    "completed": "Aim met and sustained; handed over to the ward.",
+    "abandoned": "Replaced by the regional ambulance handover programme.",
+    "sustaining": "Aim met; monitoring monthly.",
+    "spreading": "Trauma list model offered to the other site.",
+}
+
+
+def months_back(latest: date, count: int) -> list[date]:
+    """``count`` consecutive month starts ending at ``latest``, oldest first."""
+    periods = []
+    year, month = latest.year, latest.month
+    for _ in range(count):
+        periods.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return periods[::-1]
+
+
+def latest_month(today: date) -> date:
+    """The last complete month: its data are in by now."""
+    first = today.replace(day=1)
+    return (first - timedelta(days=1)).replace(day=1)
+
+
+class _Seeder:
+    def __init__(self, organisation: Organisation) -> None:
+        self.organisation = organisation
+        self.people = {
+            user.email: user for user in User.objects.filter(memberships__organisation=organisation)
+        }
+        self.units = {unit.name: unit for unit in Unit.objects.filter(organisation=organisation)}
+        self.now = timezone.now()
+        self.latest = latest_month(timezone.localdate())
+        self.definitions: dict[str, MeasureDefinition] = {}
+        self.aims: dict[str, StrategicAim] = {}
+
+    def library(self, by: User) -> None:
+        for (
+            name,
+            unit,
+            direction,
+            chart,
+            wording,
+            numerator,
+            denominator,
+            dims,
+        ) in catalogue.LIBRARY:
+            found = MeasureDefinition.objects.filter(organisation=self.organisation, name=name)
+            self.definitions[name] = found.first() or services.measure_definition_create(
+                by=by,
+                organisation=self.organisation,
+                name=name,
+                unit=unit,
+                improvement_direction=direction,
+                chart_type=chart,
+                operational_definition=wording,
+                numerator_definition=numerator,
+                denominator_definition=denominator,
+                quality_dimensions=dims,
+                frequency="monthly",
+                data_source="Trust data warehouse",
+            )
+
+    def aim(self, spec: AimSpec) -> None:
+        found = StrategicAim.objects.filter(organisation=self.organisation, title=spec.title)
+        self.aims[spec.key] = found.first() or services.aim_create(
+            by=self.people[catalogue.QI],
+            organisation=self.organisation,
+            title=spec.title,
+            statement=spec.statement,
+            quality_dimensions=spec.dimensions,
+            owner=self.people[spec.owner],
+            unit=self.units.get(spec.unit) if spec.unit else None,
+            parent=self.aims[spec.parent] if spec.parent else None,
+            starts_on=date(spec.years[0], 4, 1),
+            ends_on=date(spec.years[1], 3, 31),
+        )
+
+    def project(self, spec: ProjectSpec) -> None:
+        if Project.objects.filter(organisation=self.organisation, title=spec.title).exists():
+            return
+        lead = self.people[spec.lead]
+        project = services.project_create(
+            by=lead,
+            unit=self.units[spec.unit],
+            title=spec.title,
+            aims=[self.aims[key] for key in spec.aims],
+            status="proposed" if spec.status == "proposed" else "active",
+            aim_statement=spec.aim_statement,
+            aim_what=spec.aim_what,
+            aim_how_much=spec.aim_how_much,
+            problem=spec.problem,
+        )
+        for email, role in spec.team:
+            services.project_member_add(
+                by=lead, project=project, user=self.people[email], role=role
+            )
+        for status in STATUS_PATHS[spec.status]:
+            project = services.project_transition(
+                by=self.people[catalogue.QI], project=project, status=status,
+                reason=REASONS[status],
+            )  # fmt: skip
+        if spec.diagram:
+            self.diagram(project, spec.diagram, lead)
+        for measure in spec.measures:
+            self.measure(project, measure, lead)
+        self.backdate(project, spec)
+
+    def backdate(self, project: Project, spec: ProjectSpec) -> None:
+        """Put the project's dates in the past, where its story happened."""
+        last_activity = self.now - timedelta(days=spec.last_activity_days_ago)
+        started = None
+        if spec.started_months_ago is not None:
+            started = self.now - timedelta(days=round(30.4 * spec.started_months_ago))
+        Project.objects.filter(pk=project.pk).update(
+            started_on=started.date() if started else None,
+            ended_on=last_activity.date() if spec.status in ("completed", "abandoned") else None,
+            status_changed_at=started if spec.status == "active" else last_activity,
+            last_activity_at=last_activity,
+        )
+
+    def diagram(self, project: Project, key: str, lead: User) -> None:
+        ideas: dict[str, object] = {}
+        links: dict[str, list] = {}
+        for position, (primary_title, secondaries) in enumerate(catalogue.DIAGRAMS[key]):
+            primary = services.driver_create(
+                by=lead, project=project, kind="primary", title=primary_title, position=position
+            )
+            for sub_position, (title, idea_keys) in enumerate(secondaries):
+                secondary = services.driver_create(
+                    by=lead, project=project, kind="secondary", title=title, parent=primary,
+                    position=sub_position,
+                )  # fmt: skip
+                for idea_key in idea_keys:
+                    links.setdefault(idea_key, []).append(secondary)
+        for position, (idea_key, drivers) in enumerate(links.items()):
+            title, status, learning = catalogue.IDEAS[idea_key]
+            ideas[idea_key] = services.change_idea_create(
+                by=lead, project=project, title=title, drivers=drivers, status=status,
+                learning=learning, position=position,
+            )  # fmt: skip
+        for title, status, learning in catalogue.UNLINKED.get(key, []):
+            services.change_idea_create(
+                by=lead, project=project, title=title, status=status, learning=learning,
+                position=len(ideas),
+            )  # fmt: skip
+
+    def measure(self, owner: Project | StrategicAim, spec: MeasureSpec, by: User) -> Measure:
+        definition = self.definitions.get(spec.definition)
+        own = {
+            name: value
+            for name, value in (
+                ("name", spec.name),
+                ("improvement_direction", spec.direction),
+                ("chart_type", spec.chart_type),
+                ("unit", spec.unit),
+                ("fix_after_n_points", spec.fix_after_n_points),
+            )
+            if value is not None
+        }
+        place = {"project": owner} if isinstance(owner, Project) else {"aim": owner}
+        measure = services.measure_create(
+            by=by, definition=definition, type=spec.type,
+            target=spec.first_target if spec.first_target is not None else spec.target,
+            **place, **own,
+        )  # fmt: skip
+        if spec.first_target is not None:
+            services.measure_update(by=self.people[catalogue.COACH], measure=measure,
+                                    target=spec.target)  # fmt: skip
+        self.data(measure, spec, by)
+        return measure
+
+    def data(self, measure: Measure, spec: MeasureSpec, by: User) -> None:
+        rows = spec.rows()
+        latest = months_back(self.latest, spec.ends_months_ago + 1)[0]
+        periods = months_back(latest, len(rows))
+        points = [
+            DataPoint(
+                measure=measure, period=period, value=row.value, numerator=row.numerator,
+                denominator=row.denominator, note=row.note, created_by=by,
+            )
+            for period, row in zip(periods, rows, strict=True)
+        ]  # fmt: skip
+        bulk_create_with_history(points, DataPoint, default_user=by)
+        services.bump_revision(measure)
+        if spec.rebase:
+            index, reason = spec.rebase
+            services.rebase_create(by=by, measure=measure, starts_on=periods[index], reason=reason)
+
+
+def _seed_demo_trust(organisation: Organisation) -> None:
+    seeder = _Seeder(organisation)
+    qi = seeder.people[catalogue.QI]
+    seeder.library(qi)
+    for spec in catalogue.AIMS:
+        seeder.aim(spec)
+    for spec in catalogue.PROJECTS:
+        seeder.project(spec)
+    for aim_key, definition, rows, target in catalogue.AIM_MEASURES:
+        aim = seeder.aims[aim_key]
+        if aim.measures.filter(definition__name=definition).exists():
+            continue
+        measure = seeder.measure(aim, MeasureSpec(definition, rows, target=target), qi)
+        if aim.goal_measure_id is None:
+            services.aim_update(by=qi, aim=aim, goal_measure=measure, goal_target=target)
+
+
+def _seed_other_trust(organisation: Organisation) -> None:
+    if Project.objects.filter(organisation=organisation).exists():
+        return
+    seeder = _Seeder(organisation)
+    coach = seeder.people["coach@other.example"]
+    project = services.project_create(
+        by=coach,
+        unit=seeder.units["Ward A Elderly Care"],
+        title="Falls prevention huddle",
+        status="active",
+        aim_statement="Fewer falls on Ward A by spring.",
+    )
+    spec = MeasureSpec(
+        "",
+        series.other_trust_falls,
+        name="Falls per 1,000 bed days",
+        direction="decrease",
+        chart_type="xmr",
+        unit="per 1,000 bed days",
+    )
+    seeder.measure(project, spec, coach)
+
+
+def seed() -> None:
+    """Seed the demo portfolio (after ``backend.demo``); safe to run again."""
+    demo = Organisation.objects.filter(slug="demo-trust").first()
+    other = Organisation.objects.filter(slug="other-trust").first()
+    if demo is not None:
+        _seed_demo_trust(demo)
+    if other is not None:
+        _seed_other_trust(other)
