@@ -30,6 +30,7 @@ from backend.schema import IDEMPOTENCY_HEADER
 # (its transaction rolled back), so a retry may take the key over.
 IDEMPOTENCY_LEASE = timedelta(seconds=60)
 IDEMPOTENCY_KEY_MAX = 255
+CLAIM_ATTEMPTS = 3
 
 
 def _body_hash(request: Request) -> str:
@@ -47,21 +48,40 @@ def _replay(record: IdempotencyRecord) -> Response:
     return response
 
 
+def _insert_or_find(request: Request, key: str, body_hash: str) -> tuple[IdempotencyRecord, bool]:
+    """The key's record and whether this request just made it (and so holds the key)."""
+    # A holder that fails releases its key (deletes the row) at any moment, also between
+    # our refused insert and our read: then the key is free again, so try for it anew.
+    for _attempt in range(CLAIM_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    user=request.user,
+                    key=key,
+                    method=request.method,
+                    path=request.path,
+                    body_hash=body_hash,
+                )
+            return record, True
+        except IntegrityError:
+            pass
+        record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        if record is not None:
+            return record, False
+    raise ApplicationError(
+        "The first request with this key is still being processed. Retry shortly.",
+        field=IDEMPOTENCY_HEADER,
+        code="idempotency_in_progress",
+        status_code=409,
+    )
+
+
 def _claim(request: Request, key: str) -> IdempotencyRecord | Response:
     """Claim ``key`` for this request, or answer as the first request's outcome dictates."""
     body_hash = _body_hash(request)
-    try:
-        with transaction.atomic():
-            return IdempotencyRecord.objects.create(
-                user=request.user,
-                key=key,
-                method=request.method,
-                path=request.path,
-                body_hash=body_hash,
-            )
-    except IntegrityError:
-        pass
-    record = IdempotencyRecord.objects.get(user=request.user, key=key)
+    record, claimed = _insert_or_find(request, key, body_hash)
+    if claimed:
+        return record
     if record.body_hash != body_hash:
         raise ApplicationError(
             f"This {IDEMPOTENCY_HEADER} was already used for a different request. "

@@ -20,9 +20,11 @@ the highest level whose evidence holds):
                                        cause improvement since testing began
 4.0   Significant improvement          ... and an outcome measure shows it
 4.5   Sustainable improvement          ... and that outcome measure is sustained at target
-                                       (SPC assurance "consistent pass", or its last three
+                                       (SPC assurance "consistent pass", or its last six
                                        points meet the target / the project's aim target)
-5.0   Outstanding sustainable results  every outcome measure improved and is sustained
+5.0   Outstanding sustainable results  every outcome measure improved and is sustained,
+                                       and the team holds the gains or spreads them (status
+                                       sustaining, spreading or completed)
 ====  ===============================  =====================================================
 
 "Special-cause improvement" is the SPC engine's verdict (through the projects app's
@@ -48,7 +50,11 @@ from projects.models import ChangeIdea, Measure, Project
 from projects.selectors import measures_spc
 
 Stage = Cycle.Stage
-SUSTAINED_POINTS = 3
+SUSTAINED_POINTS = 6  # "over several months" of monthly data
+# A project in these states has handed the change over to the ward, or is spreading it.
+HOLDING_GAINS = frozenset(
+    {Project.Status.SUSTAINING, Project.Status.SPREADING, Project.Status.COMPLETED}
+)
 # The rules that show a pattern; an astronomical point alone is one good month, not a win.
 PATTERN_RULES = frozenset({"shift", "trend", "two_in_three"})
 
@@ -77,6 +83,7 @@ class Evidence:
     adopted: list[str] = field(default_factory=list)
     measures: list[MeasureEvidence] = field(default_factory=list)
     data_points: int = 0
+    holding_gains: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,6 +173,7 @@ def progress_evidence(*, project: Project) -> Evidence:
             for m in measures
         ],
         data_points=sum(m.data_point_count for m in measures),
+        holding_gains=project.status in HOLDING_GAINS,
     )
 
 
@@ -176,7 +184,7 @@ def _improvement_levels(e: Evidence, changes: str) -> Progress | None:
     outcomes = [m for m in e.measures if m.is_outcome]
     improved_outcomes = [m for m in improved if m.is_outcome]
     sustained = [m for m in improved_outcomes if m.sustained]
-    if outcomes and len(sustained) == len(outcomes):
+    if outcomes and len(sustained) == len(outcomes) and e.holding_gains:
         return Progress(
             Decimal("5.0"),
             f"5.0: outstanding sustainable results: every outcome measure ({_names(sustained)}) "
@@ -186,7 +194,12 @@ def _improvement_levels(e: Evidence, changes: str) -> Progress | None:
         return Progress(
             Decimal("4.5"),
             f"4.5: sustainable improvement: {_names(sustained)} improved and is sustained at "
-            f"target; {changes}; not every outcome measure is there yet",
+            f"target; {changes}; "
+            + (
+                "not every outcome measure is there yet"
+                if len(sustained) < len(outcomes)
+                else "5.0 when the gains are held and spread (sustaining or spreading)"
+            ),
         )
     if improved_outcomes:
         return Progress(

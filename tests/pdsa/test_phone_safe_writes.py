@@ -217,3 +217,18 @@ def test_two_writers_with_one_etag_cannot_both_win(api, nurse, project, cycle_at
     )
 
     assert sorted(r.status_code for r in responses) == [200, 412, 412, 412]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_of_a_refused_quick_log_answer_400_or_409_never_500(
+    api, nurse, project, idea
+):
+    bad = {**_quick_log_body(project, idea), "title": ""}
+
+    responses = _race(8, lambda i: _post(api(nurse), bad, "refused-key"))
+
+    assert {r.status_code for r in responses} <= {400, 409}
+    assert 400 in {r.status_code for r in responses}
+    assert not Cycle.objects.exists()
+    assert not IdempotencyRecord.objects.filter(key="refused-key").exists()

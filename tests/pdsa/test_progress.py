@@ -86,6 +86,18 @@ FLAT_OUTCOME = MeasureEvidence("Harm", is_outcome=True, improved=False, sustaine
         ),
         (
             Evidence(**BASE, **TESTING, adopted=["Huddle"], measures=[SUSTAINED_OUTCOME]),
+            "4.5",
+            "4.5: sustainable improvement: “Falls” improved and is sustained at target; 1 change "
+            "adopted (Huddle); 5.0 when the gains are held and spread",
+        ),
+        (
+            Evidence(
+                **BASE,
+                **TESTING,
+                adopted=["Huddle"],
+                measures=[SUSTAINED_OUTCOME],
+                holding_gains=True,
+            ),
             "5.0",
             "5.0: outstanding sustainable results: every outcome measure (“Falls”)",
         ),
@@ -164,8 +176,13 @@ def test_special_cause_improvement_in_an_outcome_measure_after_testing_scores_4_
     assert "“Falls per 1,000 bed days” shows special-cause improvement" in progress.reason
 
 
-def test_an_outcome_measure_sustained_at_target_scores_5_0(adopted_project):
+def test_an_outcome_measure_sustained_at_target_scores_4_5_and_5_0_once_sustaining(
+    adopted_project,
+):
     _falls_measure(adopted_project, target=7)
+    assert progress_evaluate(project=adopted_project).score == Decimal("4.5")
+
+    adopted_project.status = "sustaining"
 
     assert progress_evaluate(project=adopted_project).score == Decimal("5.0")
 
