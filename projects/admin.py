@@ -1,0 +1,138 @@
+"""Django admin for the portfolio, for the QI team; tracked records show their history."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from projects.models import (
+    ChangeIdea,
+    DataPoint,
+    Driver,
+    Measure,
+    MeasureDefinition,
+    Project,
+    ProjectMember,
+    Rebase,
+    StrategicAim,
+)
+from projects.services import bump_revision
+
+
+class RenewsChartsAdmin(SimpleHistoryAdmin):
+    """An edit here changes what a measure's chart says: move the measure to a new
+    revision, as the services do, so no cached chart survives it."""
+
+    def _measure(self, obj):
+        return obj if isinstance(obj, Measure) else obj.measure
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        bump_revision(self._measure(form.instance))
+
+    def delete_model(self, request, obj) -> None:
+        measure = self._measure(obj)
+        super().delete_model(request, obj)
+        if not isinstance(obj, Measure):
+            bump_revision(measure)
+
+    def delete_queryset(self, request, queryset) -> None:
+        measures = {self._measure(obj) for obj in queryset}
+        super().delete_queryset(request, queryset)
+        for measure in measures:
+            if Measure.objects.filter(pk=measure.pk).exists():
+                bump_revision(measure)
+
+
+@admin.register(StrategicAim)
+class StrategicAimAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "organisation", "parent", "unit", "owner", "ends_on", "is_active"]
+    list_filter = ["organisation", "is_active"]
+    search_fields = ["title", "statement"]
+    raw_id_fields = ["parent", "unit", "owner", "goal_measure"]
+    list_select_related = ["organisation", "parent", "unit", "owner"]
+
+
+class ProjectMemberInline(admin.TabularInline):
+    model = ProjectMember
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "organisation", "unit", "status", "last_activity_at", "updated_at"]
+    list_filter = ["organisation", "status"]
+    search_fields = ["title", "aim_statement", "problem"]
+    raw_id_fields = ["unit", "created_by", "progress_override_by"]
+    filter_horizontal = ["aims"]
+    readonly_fields = ["progress_score", "progress_reason", "created_at", "updated_at"]
+    list_select_related = ["organisation", "unit"]
+    inlines = [ProjectMemberInline]
+
+
+@admin.register(ProjectMember)
+class ProjectMemberAdmin(admin.ModelAdmin):
+    list_display = ["project", "user", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["project__title", "user__email", "user__full_name"]
+    raw_id_fields = ["project", "user"]
+    list_select_related = ["project", "user"]
+
+
+@admin.register(Driver)
+class DriverAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "project", "kind", "parent", "position"]
+    list_filter = ["kind"]
+    search_fields = ["title", "project__title"]
+    raw_id_fields = ["project", "parent"]
+    list_select_related = ["project", "parent"]
+
+
+@admin.register(ChangeIdea)
+class ChangeIdeaAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "project", "status", "status_changed_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "description", "learning", "project__title"]
+    raw_id_fields = ["project", "created_by"]
+    filter_horizontal = ["drivers"]
+    list_select_related = ["project"]
+
+
+@admin.register(MeasureDefinition)
+class MeasureDefinitionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "organisation", "chart_type", "improvement_direction", "frequency"]
+    list_filter = ["organisation", "chart_type", "improvement_direction"]
+    search_fields = ["name", "operational_definition"]
+
+
+class RebaseInline(admin.TabularInline):
+    model = Rebase
+    extra = 0
+    raw_id_fields = ["decided_by"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(RenewsChartsAdmin):
+    list_display = ["name", "organisation", "project", "aim", "type", "chart_type", "revision"]
+    list_filter = ["organisation", "type", "chart_type"]
+    search_fields = ["name", "project__title", "aim__title"]
+    raw_id_fields = ["project", "aim", "definition"]
+    # The revision keys cached charts: only services move it, with the data.
+    readonly_fields = ["revision", "created_at", "updated_at"]
+    list_select_related = ["organisation", "project", "aim"]
+    inlines = [RebaseInline]
+
+
+@admin.register(Rebase)
+class RebaseAdmin(RenewsChartsAdmin):
+    list_display = ["measure", "starts_on", "decided_by", "created_at"]
+    raw_id_fields = ["measure", "decided_by"]
+    list_select_related = ["measure", "decided_by"]
+
+
+@admin.register(DataPoint)
+class DataPointAdmin(RenewsChartsAdmin):
+    list_display = ["measure", "period", "value", "numerator", "denominator", "updated_at"]
+    search_fields = ["measure__name", "note"]
+    raw_id_fields = ["measure", "created_by"]
+    date_hierarchy = "period"
+    list_select_related = ["measure"]
