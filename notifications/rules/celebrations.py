@@ -214,6 +214,9 @@ def adopted_elsewhere(
     """Another unit adopted a team's change: the origin team, once per adoption."""
     team = team_by_project([origin_project.pk])
     when = f" on {day(adopted_on)}" if adopted_on else ""
+    # Spread's own reading of the evidence ("proven" or "early promise"), quoted as it is:
+    # the words claim no more than the candidate does.
+    cited = (evidence or {}).get("origin_signal") or (evidence or {}).get("summary") or ""
     return drafts_for_recipients(
         everyone(team[origin_project.pk]),
         organisation_id=origin_project.organisation_id,
@@ -224,9 +227,9 @@ def adopted_elsewhere(
         period="",
         title=f"{adopting_unit_name} has adopted your change: {change_title}",
         body=(
-            f'{adopting_unit_name} adopted "{change_title}"{when}, the change that '
-            f"{origin_project.title} tested and proved. Good practice is spreading: your "
-            "learning is helping patients beyond your own unit."
+            f'{adopting_unit_name} adopted "{change_title}"{when}, the change '
+            f"{origin_project.title} tested: your learning is helping beyond your own unit."
+            + (f" The evidence behind it: {cited}" if cited else "")
         ),
         link=links.project_link(origin_project.pk),
         evidence={

@@ -161,6 +161,6 @@ def celebrate_adoption(
         change_title=change_title,
         adopted_on=adopted_on,
         candidate_id=candidate_id,
-        evidence=evidence,
+        evidence={**(evidence or {}), "adopting_unit_id": adopting_unit.pk},
     )
     return notifications_write(drafts=drafts)

@@ -227,11 +227,17 @@ def test_another_unit_adopting_a_change_tells_the_origin_team_once(team, organis
             change_title="Falls huddle at handover",
             candidate_id=7,
             adopted_on=date(2026, 11, 20),
+            evidence={"origin_signal": "Falls fell below the average for 8 months: a shift."},
         )
     assert created == 0
     [note] = celebrations(Kind.CHANGE_SPREAD, recipient=team.lead)
     assert note.title == "Ward 10 Elderly Care has adopted your change: Falls huddle at handover"
-    assert "on 20 Nov 2026" in note.body
+    assert note.body == (
+        'Ward 10 Elderly Care adopted "Falls huddle at handover" on 20 Nov 2026, the change '
+        "Falls huddle at handover tested: your learning is helping beyond your own unit. "
+        "The evidence behind it: Falls fell below the average for 8 months: a shift."
+    )
+    assert note.evidence["adopting_unit_id"] == ward10.pk
     assert note.subject_type == "spread.adoption" and note.subject_id == 41
     assert note.evidence["candidate_id"] == 7
     assert len(celebrations(Kind.CHANGE_SPREAD)) == 3
