@@ -130,7 +130,9 @@ def data_points_upsert(
     given = measure
     # One writer per measure at a time: concurrent uploads queue instead of colliding
     # on the same new period.
-    measure = Measure.objects.select_for_update().select_related("project").get(pk=measure.pk)
+    measure = (
+        Measure.objects.select_for_update(of=("self",)).select_related("project").get(pk=measure.pk)
+    )
     existing = {
         point.period: point
         for point in DataPoint.objects.filter(

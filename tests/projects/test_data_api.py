@@ -2,12 +2,16 @@
 
 import csv
 import io
+import threading
 from datetime import date
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from backend.models import Membership
 from projects.models import DataPoint, Project, ProjectMember
+from projects.services import data_points_upsert
 from projects.signals import measure_data_changed
 from tests.factories import MeasureFactory
 from tests.projects.conftest import months
@@ -264,3 +268,33 @@ def test_csv_export_reads_back_unchanged(api, on_team, measure_with_data):
     assert lines[1] == '2022-01-01,8.5,,,"\'=HYPERLINK(""x"")"'
     assert reimported.status_code == 200, reimported.json()
     assert reimported.json()["unchanged"] == 24
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_uploads_of_the_same_new_period_queue_instead_of_colliding(project, on_team):
+    measure = MeasureFactory(project=project)
+    lead = on_team(Team.LEAD)
+    outcomes = []
+    barrier = threading.Barrier(4)
+
+    def upload(value):
+        try:
+            barrier.wait()
+            result = data_points_upsert(
+                measure=measure, rows=[{"period": date(2024, 1, 1), "value": value}], by=lead
+            )
+            outcomes.append((len(result.created), len(result.updated)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=upload, args=(value,)) for value in (1, 2, 3, 4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == [(0, 1), (0, 1), (0, 1), (1, 0)]
+    assert DataPoint.objects.filter(measure=measure).count() == 1
+    measure.refresh_from_db()
+    assert measure.revision == 4
