@@ -307,7 +307,8 @@ def cycle_update(
     _check_links(cycle=cycle, measures=measures)
     _clean(cycle)
     cycle._history_user = by
-    cycle.save()
+    # Only what this call changes: a caller's copy may be older than the row's stage.
+    cycle.save(update_fields=[*fields, "updated_at"])
     if measures is not None:
         cycle.measures.set(measures)
     _write_questions_and_tasks(cycle=cycle, by=by, questions=questions, tasks=tasks, keep_ids=True)
