@@ -1,6 +1,6 @@
-"""Where a notification points. Paths are relative to RIPPLE_BASE_URL; e-mails make them
-absolute. They name API resources until the server-rendered pages exist; this is the one
-place to change when they do."""
+"""Where a notification points: the phone pages a person reads it on. Paths are relative to
+RIPPLE_BASE_URL (the pages follow them as they are; e-mails make them absolute). API
+clients have the subject's ids in the row itself."""
 
 from __future__ import annotations
 
@@ -8,23 +8,26 @@ from django.conf import settings
 
 
 def project_link(project_id: int) -> str:
-    return f"/api/v1/projects/{project_id}/"
+    return f"/projects/{project_id}/"
 
 
 def cycle_link(cycle_id: int) -> str:
-    return f"/api/v1/cycles/{cycle_id}/"
+    return f"/cycles/{cycle_id}/"
 
 
-def measure_chart_link(measure_id: int) -> str:
-    return f"/api/v1/measures/{measure_id}/chart/"
+def measure_link(project_id: int, measure_id: int) -> str:
+    """The measure's chart on its project's page."""
+    return f"/projects/{project_id}/#measure-{measure_id}"
 
 
 def measure_chart_svg_link(measure_id: int) -> str:
+    """The full chart (served with session sign-in too, so it opens from an e-mail)."""
     return f"/api/v1/measures/{measure_id}/chart.svg"
 
 
-def notifications_link() -> str:
-    return "/api/v1/notifications/"
+def home_link() -> str:
+    """The signed-in person's projects: where a digest leads."""
+    return "/"
 
 
 def preferences_link() -> str:

@@ -124,7 +124,7 @@ def measure_wins(measures: Sequence[Measure], results: Mapping[int, dict]) -> li
             period=period,
             title=title,
             body=body,
-            link=links.measure_chart_link(measure.pk),
+            link=links.measure_link(measure.project_id, measure.pk),
             evidence={**reading.as_evidence(result, measure), "measure": measure.name},
         )
     return drafts

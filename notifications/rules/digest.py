@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from notifications import links
 from notifications.models import Kind, Preference
 from notifications.rules import attention
 from notifications.rules import evidence as ev
@@ -195,7 +196,7 @@ def digest_draft(
         period=week,
         title=f"Your week ({week}): {headline}",
         body="Your caseload, most in need first:\n" + "\n".join(lines),
-        link="/api/v1/caseload/",
+        link=links.home_link(),
         evidence={
             "week": week,
             "caseload": [

@@ -113,7 +113,7 @@ def missing_data(*, now: datetime, thresholds: ThresholdBook) -> list[Draft]:
                 f"{periods(gap.missing, gap.frequency)} missing. A chart with gaps cannot "
                 "show whether the changes are working; add the latest points."
             ),
-            link=links.measure_chart_link(gap.measure_id),
+            link=links.measure_link(gap.project_id, gap.measure_id),
             evidence={
                 "last_period": gap.last_period.isoformat() if gap.last_period else None,
                 "first_missing_period": gap.first_missing.isoformat(),

@@ -44,6 +44,7 @@ def test_a_shift_reads_as_sustained_improvement(team, measure_with):
     assert note.evidence["strength"] == "sustained"
     assert note.evidence["rule"] == "shift"
     assert note.measure_id == measure.pk and note.project_id == team.project.pk
+    assert note.link == f"/projects/{team.project.pk}/#measure-{measure.pk}"
 
 
 def test_a_trend_reads_as_sustained_improvement(team, measure_with):

@@ -206,4 +206,4 @@ def test_a_nudge_e_mail_has_no_chart(clock, team):
     nudges_scan()
     notification_email_send(notification_id=Notification.objects.filter(recipient=team.lead)[0].pk)
     assert mail.outbox[0].attachments == []
-    assert "http://localhost:8000/api/v1/projects/" in mail.outbox[0].body
+    assert "Open it in Ripple: http://localhost:8000/projects/" in mail.outbox[0].body

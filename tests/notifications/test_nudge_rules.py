@@ -48,6 +48,7 @@ def test_a_project_quiet_for_21_days_nudges_its_coach_and_lead_not_its_members(c
     assert nudge.title == "Falls huddle at handover has stalled"
     assert "no new cycle, data or update for 21 days (since 4 Nov 2026)" in nudge.body
     assert nudge.project_id == team.project.pk
+    assert nudge.link == f"/projects/{team.project.pk}/"
     assert nudge.period == "2026-11-04"
     assert nudge.evidence["threshold_days"] == 21
 
