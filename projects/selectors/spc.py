@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
 
@@ -20,6 +20,18 @@ from projects.spc import SPCInputError, analyse_many
 SPC_CACHE_VERSION = 1
 SPC_CACHE_SECONDS = 7 * 24 * 3600
 MIN_POINTS = 2
+# Measures per query when reading many at once: within SQLite's limit on parameters,
+# and one query for any portfolio Ripple expects.
+IDS_PER_QUERY = 10_000
+
+
+class PointRow(NamedTuple):
+    """The fields of a data point the engine reads."""
+
+    period: date
+    value: float | None
+    numerator: float | None
+    denominator: float | None
 
 
 def spc_cache_key(measure: Measure) -> str:
@@ -45,7 +57,7 @@ def rebase_periods(periods: Sequence[date], rebases: Iterable[Rebase]) -> list[d
 
 
 def spc_document(
-    *, measure: Measure, points: Sequence[DataPoint], rebases: Iterable[Rebase]
+    *, measure: Measure, points: Sequence[DataPoint | PointRow], rebases: Iterable[Rebase]
 ) -> dict[str, Any]:
     """The SPC engine's input for a measure: x = ISO periods, y = value (or numerator for
     a ratio chart, with n = denominator), options from the measure and its rebases."""
@@ -66,7 +78,7 @@ def spc_document(
     return {"chart": measure.chart_type, "points": document_points, "options": options}
 
 
-def _unavailable(points: Sequence[DataPoint]) -> str | None:
+def _unavailable(points: Sequence[PointRow]) -> str | None:
     if len(points) < MIN_POINTS:
         return f"A chart needs at least {MIN_POINTS} data points; this measure has {len(points)}."
     return None
@@ -99,7 +111,8 @@ def measures_spc_readings(measures: Sequence[Measure]) -> dict[int, dict[str, An
     """Each measure's reading ``{"spc": result or None, "reason": why not or None}``.
 
     Cached results come from one ``get_many``; the misses cost one query for all their
-    data points, one for all their rebases and one vectorised ``analyse_many`` pass.
+    data points, one for all their rebases (per 10,000 measures) and one vectorised
+    ``analyse_many`` pass. The measures must carry their current ``revision``.
     """
     keys = {spc_cache_key(measure): measure for measure in measures}
     cached = cache.get_many(list(keys))
@@ -107,12 +120,16 @@ def measures_spc_readings(measures: Sequence[Measure]) -> dict[int, dict[str, An
     missing = [measure for key, measure in keys.items() if key not in cached]
     if not missing:
         return readings
-    points: dict[int, list[DataPoint]] = {measure.pk: [] for measure in missing}
-    for point in DataPoint.objects.filter(measure__in=missing).order_by("measure_id", "period"):
-        points[point.measure_id].append(point)
+    points: dict[int, list[PointRow]] = {measure.pk: [] for measure in missing}
     rebases: dict[int, list[Rebase]] = {}
-    for rebase in Rebase.objects.filter(measure__in=missing).order_by("starts_on"):
-        rebases.setdefault(rebase.measure_id, []).append(rebase)
+    for start in range(0, len(missing), IDS_PER_QUERY):
+        ids = [measure.pk for measure in missing[start : start + IDS_PER_QUERY]]
+        rows = DataPoint.objects.filter(measure_id__in=ids).order_by("measure_id", "period")
+        # Plain tuples, not model instances: a portfolio reads hundreds of thousands.
+        for measure_id, *fields in rows.values_list("measure_id", *PointRow._fields):
+            points[measure_id].append(PointRow(*fields))
+        for rebase in Rebase.objects.filter(measure_id__in=ids).order_by("starts_on"):
+            rebases.setdefault(rebase.measure_id, []).append(rebase)
 
     fresh: dict[int, dict[str, Any]] = {}
     documents = {}

@@ -298,3 +298,20 @@ def test_concurrent_uploads_of_the_same_new_period_queue_instead_of_colliding(pr
     assert DataPoint.objects.filter(measure=measure).count() == 1
     measure.refresh_from_db()
     assert measure.revision == 4
+
+
+def test_a_retried_upload_with_the_same_key_is_replayed_not_applied_twice(
+    api, on_team, measure_with_data
+):
+    client = api(on_team(Team.LEAD))
+    url = f"/api/v1/measures/{measure_with_data.pk}/data/"
+    rows = [{"period": "2024-01-01", "value": 4}]
+
+    first = client.post(url, rows, format="json", HTTP_IDEMPOTENCY_KEY="upload-1")
+    retry = client.post(url, rows, format="json", HTTP_IDEMPOTENCY_KEY="upload-1")
+
+    assert first.status_code == retry.status_code == 201
+    assert retry["Idempotent-Replayed"] == "true"
+    assert retry.json() == first.json()
+    measure_with_data.refresh_from_db()
+    assert measure_with_data.revision == 1
