@@ -219,3 +219,16 @@ def test_measure_list_query_count_does_not_grow_with_rows(
         results = client.get("/api/v1/measures/?page_size=100").json()["results"]
     assert len(results) == 50
     assert results[0]["data_point_count"] == 3
+
+
+def test_a_measure_updates_with_its_etag_and_refuses_a_stale_one(api, on_team, measure_with_data):
+    client = api(on_team(Team.LEAD))
+    url = f"/api/v1/measures/{measure_with_data.pk}/"
+    etag = client.get(url)["ETag"]
+
+    fresh = client.patch(url, {"target": 4.5}, HTTP_IF_MATCH=etag)
+    stale = client.patch(url, {"target": 9}, HTTP_IF_MATCH=etag)
+
+    assert fresh.status_code == 200, fresh.json()
+    assert stale.status_code == 412
+    assert Measure.objects.get(pk=measure_with_data.pk).target == 4.5
