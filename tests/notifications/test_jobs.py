@@ -161,3 +161,24 @@ def test_the_reconcile_makes_the_adoption_a_lost_message_would_have(
     assert not Notification.objects.filter(kind=Kind.CHANGE_ADOPTED).exists()
     tasks.reconcile()
     assert Notification.objects.filter(kind=Kind.CHANGE_ADOPTED).count() == 3
+
+
+@pytest.mark.django_db
+def test_the_scan_reads_in_the_same_queries_for_2_or_20_projects(
+    clock, make_team, django_assert_max_num_queries
+):
+    def scan_queries() -> int:
+        Notification.objects.all().delete()
+        with django_assert_max_num_queries(100) as counted:
+            nudges_scan()
+        return len(counted.captured_queries)
+
+    for index in range(2):
+        stall_and_overdue(make_team(f"Early {index}"))
+    few = scan_queries()
+    for index in range(18):
+        stall_and_overdue(make_team(f"Later {index}"))
+    # SQLite inserts ~40 rows a statement, so the 80 nudges may take two more inserts.
+    many = scan_queries()
+    assert Notification.objects.count() == 80
+    assert many <= few + 2, (few, many)
