@@ -15,7 +15,12 @@ $(VENV)/.installed: requirements-dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@touch $@
 
-install: $(VENV)/.installed
+# axe-core for the browser tests' accessibility checks, where npm is installed.
+NPM := $(shell command -v npm 2>/dev/null)
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+install: $(VENV)/.installed $(if $(NPM),node_modules/.package-lock.json)
 
 migrate: install
 	@$(PY) manage.py migrate --noinput -v 0

@@ -89,19 +89,29 @@ function openForms(root) {
   }
 }
 
+// Show the page the server answered with (the next page after a save, or the form with
+// its errors) without fetching it again: a second GET would lose its one-off messages.
 async function showPage(response) {
   const html = await response.text();
   const page = new DOMParser().parseFromString(html, "text/html");
   document.title = page.title;
   document.body.replaceWith(document.adoptNode(page.body));
+  if (response.url !== window.location.href) {
+    window.history.pushState({ ripple: true }, "", response.url);
+  }
+  window.scrollTo(0, 0);
   openForms(document);
   showOutbox();
-  const summary = document.querySelector(".nhsuk-error-summary");
-  if (summary) {
-    summary.setAttribute("tabindex", "-1");
-    summary.focus();
+  document.dispatchEvent(new CustomEvent("ripple:page"));
+  const first = document.querySelector(".nhsuk-error-summary, .nhsuk-notification-banner, h1");
+  if (first) {
+    first.setAttribute("tabindex", "-1");
+    first.focus();
   }
 }
+
+// The history entries made above hold no page of their own: load them for real.
+window.addEventListener("popstate", () => window.location.reload());
 
 function keep(item, form) {
   const items = readOutbox();
@@ -123,14 +133,16 @@ function keep(item, form) {
 
 async function submit(event) {
   const form = event.target;
-  if (!(form instanceof HTMLFormElement) || form.method !== "post") return;
+  // Read the attributes: a control named "action" or "method" shadows the properties.
+  if (!(form instanceof HTMLFormElement)) return;
+  if ((form.getAttribute("method") || "").toLowerCase() !== "post") return;
   if (form.hasAttribute("data-ripple-plain") || !form.dataset.key) return;
   event.preventDefault();
   const data = new FormData(form, event.submitter);
   data.delete("csrfmiddlewaretoken");
   const item = {
     key: form.dataset.key,
-    url: form.action,
+    url: new URL(form.getAttribute("action") || "", window.location.href).href,
     body: new URLSearchParams(data).toString(),
     label: document.title,
     user: userId(),
@@ -154,8 +166,6 @@ async function submit(event) {
   if (button) button.disabled = false;
   if (transient(response)) {
     keep(item, form);
-  } else if (response.ok && response.redirected) {
-    window.location.assign(response.url);
   } else {
     await showPage(response);
   }
