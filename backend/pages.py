@@ -28,6 +28,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from backend.errors import ApplicationError
+from backend.validators import NHS_NUMBER_MESSAGE, contains_nhs_number
 
 # The static files a phone keeps so that any page it has opened opens again offline.
 SHELL_STATIC = (
@@ -68,6 +69,16 @@ class PageForm(forms.Form):
 
     bound_field_class = NHSBoundField
     template_name = "backend/includes/form_fields.html"
+    # Like the API's SafeTextMixin: no free text that holds an NHS number is ever saved.
+    refuses_nhs_numbers = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.refuses_nhs_numbers:
+            for name, value in list(data.items()):
+                if isinstance(value, str) and contains_nhs_number(value):
+                    self.add_error(name, NHS_NUMBER_MESSAGE)
+        return data
 
     def add_refusal(self, error: ApplicationError | ValidationError) -> None:
         """Show a service's refusal beside the field it names, or above the form."""
@@ -97,6 +108,8 @@ def invalid_form_response(request: HttpRequest, template: str, context: dict) ->
 
 
 class SignInForm(PageForm):
+    refuses_nhs_numbers = False
+
     email = forms.EmailField(
         label="Email address",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
