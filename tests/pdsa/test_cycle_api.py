@@ -332,3 +332,12 @@ def test_the_cycle_list_takes_the_same_queries_for_1_and_50_cycles(
 
     assert response.json()["count"] == 100
     assert len(one) <= 8
+
+
+def test_a_ramp_stays_in_one_project(api, nurse, project, organisation):
+    elsewhere = CycleFactory(project=ProjectFactory(organisation=organisation), number=1)
+
+    response = api(nurse).post("/api/v1/cycles/", _quick_log(project, parent=elsewhere.pk))
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "parent"

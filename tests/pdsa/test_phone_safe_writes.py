@@ -232,3 +232,17 @@ def test_concurrent_retries_of_a_refused_quick_log_answer_400_or_409_never_500(
     assert 400 in {r.status_code for r in responses}
     assert not Cycle.objects.exists()
     assert not IdempotencyRecord.objects.filter(key="refused-key").exists()
+
+
+def test_a_retried_move_with_its_key_replays_the_first_answer(api, nurse, project, cycle_at):
+    cycle = cycle_at(project, Cycle.Stage.PLAN)
+    client = api(nurse)
+    url = f"/api/v1/cycles/{cycle.pk}/advance/"
+
+    first = client.post(url, {}, format="json", HTTP_IDEMPOTENCY_KEY="move-1")
+    retry = client.post(url, {}, format="json", HTTP_IDEMPOTENCY_KEY="move-1")
+
+    assert first.status_code == retry.status_code == 200
+    assert retry["Idempotent-Replayed"] == "true"
+    cycle.refresh_from_db()
+    assert cycle.stage == Cycle.Stage.DO  # moved once, not to Study
