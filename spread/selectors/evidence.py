@@ -198,7 +198,8 @@ def improvement_since(
     evidence.proven = True
     evidence.rules = [rule for rule in PATTERN_RULES if rule in starts]
     evidence.signal_started = min(starts.values())
-    words = " and ".join(RULE_WORDS[rule] for rule in evidence.rules)
+    named = [RULE_WORDS[rule] for rule in evidence.rules]
+    words = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 2 else named)
     evidence.reason = (
         f"{measure.name}: special-cause improvement ({words}) from "
         f"{date.fromisoformat(evidence.signal_started):%b %Y}, after the change started on "

@@ -29,7 +29,8 @@ def save_with_history(instance: Any, *, by: User | None, reason: str = "") -> No
     receiver, demo seeding or shell."""
     instance._history_user = by
     if reason:
-        instance._change_reason = reason
+        # The history keeps at most 100 characters of why; the record keeps it whole.
+        instance._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
     instance.save()
 
 

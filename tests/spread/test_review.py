@@ -316,3 +316,13 @@ def test_the_package_is_written_with_if_match(approved_candidate, qi, nurse, api
     assert written.json()["context_notes"] == "Works with 28 beds."
     assert stale.status_code == 412
     assert outsider.status_code == 403
+
+
+def test_a_long_decline_reason_is_kept_whole(proven_candidate, qi, api):
+    reason = "Ward 7 has twice the staffing of the other wards. " * 6
+
+    response = api(qi).post(f"{CANDIDATES}{proven_candidate.pk}/decline/", {"reason": reason})
+
+    assert response.status_code == 200
+    assert response.json()["decline_reason"] == reason.strip()
+    assert len(proven_candidate.history.first().history_change_reason) == 100
