@@ -60,8 +60,15 @@ def _next_number(*, project_id: int) -> int:
     return (top or 0) + 1
 
 
-def _check_links(*, cycle: Cycle, measures: Sequence[Measure] | None) -> None:
-    """Everything a cycle points at must belong to its project (or its organisation)."""
+def _check_links(
+    *, cycle: Cycle, measures: Sequence[Measure] | None, changed: Iterable[str]
+) -> None:
+    """Everything a cycle points at must belong to its project (or its organisation).
+
+    Links are checked as they are set (``changed``), so an owner who has since left the
+    organisation does not block every later edit of the worksheet.
+    """
+    changed = set(changed)
     project = cycle.project
     if cycle.change_idea is not None and cycle.change_idea.project_id != project.pk:
         raise ApplicationError(
@@ -76,12 +83,13 @@ def _check_links(*, cycle: Cycle, measures: Sequence[Measure] | None) -> None:
                 field="parent",
             )
         ancestor, hops = cycle.parent, 0
-        while ancestor is not None and hops < 1000:
+        while cycle.pk is not None and "parent" in changed and ancestor is not None and hops < 1000:
             if cycle.pk is not None and ancestor.pk == cycle.pk:
                 raise ApplicationError("A cycle cannot follow on from itself.", field="parent")
             ancestor, hops = ancestor.parent, hops + 1
     if (
-        cycle.owner is not None
+        "owner" in changed
+        and cycle.owner is not None
         and not cycle.owner.memberships.filter(organisation_id=project.organisation_id).exists()
     ):
         raise ApplicationError(
@@ -240,7 +248,7 @@ def cycle_create(
         raise ApplicationError(
             "Decide at Act, once you have studied the results.", field="decision"
         )
-    _check_links(cycle=cycle, measures=measures)
+    _check_links(cycle=cycle, measures=measures, changed=fields)
     cycle.number = _next_number(project_id=project.pk)
     _clean(cycle)
     cycle._history_user = by
@@ -304,7 +312,7 @@ def cycle_update(
             "test another idea.",
             field="change_idea",
         )
-    _check_links(cycle=cycle, measures=measures)
+    _check_links(cycle=cycle, measures=measures, changed=fields)
     _clean(cycle)
     cycle._history_user = by
     # Only what this call changes: a caller's copy may be older than the row's stage.

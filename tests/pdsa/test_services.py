@@ -80,3 +80,24 @@ def test_someone_outside_the_team_is_refused_with_a_403(member, project, cycle_a
         services.cycle_update(cycle=cycle, by=board, title="Renamed")
 
     assert refused.value.status_code == 403
+
+
+def test_a_ramp_cannot_loop_back_on_itself(nurse, project, cycle_at):
+    first = cycle_at(project, Stage.PLAN)
+    second = cycle_at(project, Stage.PLAN, parent=first)
+
+    with pytest.raises(ApplicationError) as refused:
+        services.cycle_update(cycle=first, by=nurse, parent=second)
+
+    assert refused.value.field == "parent"
+
+
+def test_an_owner_who_has_left_does_not_block_later_edits(nurse, member, project, cycle_at):
+    leaver = member(Membership.Role.FRONTLINE)
+    cycle = cycle_at(project, Stage.PLAN, owner=leaver)
+    leaver.memberships.all().delete()
+
+    services.cycle_update(cycle=cycle, by=nurse, title="Renamed")
+
+    cycle.refresh_from_db()
+    assert (cycle.title, cycle.owner) == ("Renamed", leaver)
