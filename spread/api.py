@@ -14,7 +14,7 @@ import django_filters
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -31,7 +31,6 @@ from projects.selectors import object_history
 from projects.serializers import HistoryEntrySerializer
 from spread import selectors, services
 from spread.models import Adoption, SpreadCandidate, SpreadTarget
-from spread.selectors.learning import TRIED_STATUSES
 from spread.serializers import (
     AdoptionCreateSerializer,
     AdoptionSerializer,
@@ -40,6 +39,7 @@ from spread.serializers import (
     CandidateSerializer,
     DeclineSerializer,
     LearningEntrySerializer,
+    LearningQuerySerializer,
     NominateSerializer,
     OpportunitySerializer,
     PackageSerializer,
@@ -305,23 +305,16 @@ class LearningView(APIView):
     change ideas (adopted, adapted, abandoned, testing), with their learning and context."""
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Words to look for."),
-            OpenApiParameter("status", str, enum=list(TRIED_STATUSES)),
-            OpenApiParameter("unit_kind", str),
-            OpenApiParameter("specialty", str),
-            OpenApiParameter("organisation", int),
-        ],
+        parameters=[LearningQuerySerializer],
         responses=LearningEntrySerializer(many=True),
         tags=["spread"],
     )
     def get(self, request: Request) -> Response:
-        filters = {
-            name: request.query_params.get(name)
-            for name in ("status", "unit_kind", "specialty", "organisation")
-        }
+        params = LearningQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        filters = dict(params.validated_data)
         ideas = selectors.learning_search(
-            user=request.user, query=request.query_params.get("q", ""), filters=filters
+            user=request.user, query=filters.pop("q"), filters=filters
         )
         paginator = Pagination()
         page = paginator.paginate_queryset(ideas, request, view=self)

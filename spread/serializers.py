@@ -17,6 +17,7 @@ from projects.selectors import change_idea_list, measure_list
 from projects.serializers import PersonSerializer
 from spread.models import Adoption, ChangePackage, SpreadCandidate, SpreadTarget
 from spread.selectors import candidate_list, person_list
+from spread.selectors.learning import TRIED_STATUSES
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -249,6 +250,16 @@ class AdoptionCreateSerializer(SafeTextMixin, serializers.Serializer):
 class AdoptionUpdateSerializer(SafeTextMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=Adoption.Status.choices, required=False)
     note = serializers.CharField(required=False, allow_blank=True)
+
+
+class LearningQuerySerializer(serializers.Serializer):
+    """The learning library's query parameters; a bad one is a 400 naming it."""
+
+    q = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    status = serializers.ChoiceField(choices=TRIED_STATUSES, required=False)
+    unit_kind = serializers.ChoiceField(choices=Unit.Kind.choices, required=False)
+    specialty = serializers.CharField(required=False, max_length=100)
+    organisation = serializers.IntegerField(required=False)
 
 
 class LearningCycleSerializer(serializers.Serializer):

@@ -125,3 +125,10 @@ def test_learning_queries_do_not_grow_with_rows(
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(LEARNING).json()["count"] == 43
+
+
+def test_a_bad_filter_is_a_400_naming_it(ideas, member, api):
+    response = api(member()).get(LEARNING, {"organisation": "demo", "status": "untested"})
+
+    assert response.status_code == 400
+    assert {error["field"] for error in response.json()["errors"]} == {"organisation", "status"}
