@@ -136,6 +136,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            # Cached SPC results are one entry per measure: a trust has thousands.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
 
