@@ -7,6 +7,10 @@ class SpreadConfig(AppConfig):
 
     def ready(self) -> None:
         from pdsa.signals import cycle_decided
-        from spread.receivers import suggest_on_adopt
+        from projects.signals import measure_data_changed
+        from spread import receivers
 
-        cycle_decided.connect(suggest_on_adopt, dispatch_uid="spread.suggest_on_adopt")
+        cycle_decided.connect(receivers.suggest_on_adopt, dispatch_uid="spread.suggest_on_adopt")
+        measure_data_changed.connect(
+            receivers.suggest_after_data_changed, dispatch_uid="spread.suggest_after_data"
+        )

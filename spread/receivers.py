@@ -1,4 +1,5 @@
-"""Spread listens to PDSA: an "adopt" decision may put the change forward for spread."""
+"""Spread listens to PDSA and to the data: an "adopt" decision, or new data after one,
+may put the change forward for spread."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Any
 
 from backend.models import User
 from pdsa.models import Cycle
-from spread import services
+from projects.models import Measure
+from spread import services, tasks
 
 
 def suggest_on_adopt(
@@ -19,3 +21,10 @@ def suggest_on_adopt(
     """
     if decision == Cycle.Decision.ADOPT:
         services.candidate_suggest(cycle=cycle, by=by)
+
+
+def suggest_after_data_changed(sender: Any, *, measure: Measure, **kwargs: Any) -> None:
+    """New data may show the win an adopted change was waiting for. Checked by a task
+    after commit: a reading of data that then rolled back must never be acted on."""
+    if measure.project_id is not None:
+        tasks.candidates_suggest_for_project.delay_on_commit(measure.project_id)

@@ -1,6 +1,7 @@
 """Write use-cases for spread, one function per thing a user does.
 
 - ``candidates``: ``candidate_suggest`` (from an "adopt" with an SPC signal),
+  ``candidates_suggest_for_project`` (the same, after new data),
   ``candidate_nominate``, ``candidate_review_start``, ``candidate_approve``,
   ``candidate_decline``, ``candidate_retire``, ``candidate_evidence_refresh``,
   ``package_update``
@@ -21,6 +22,7 @@ from spread.services.candidates import (
     candidate_retire,
     candidate_review_start,
     candidate_suggest,
+    candidates_suggest_for_project,
     package_update,
 )
 
@@ -34,6 +36,7 @@ __all__ = [
     "candidate_retire",
     "candidate_review_start",
     "candidate_suggest",
+    "candidates_suggest_for_project",
     "package_update",
     "target_add",
     "target_remove",

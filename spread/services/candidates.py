@@ -158,6 +158,34 @@ def candidate_suggest(*, cycle: Cycle, by: User | None) -> SpreadCandidate | Non
 
 
 @transaction.atomic
+def candidates_suggest_for_project(*, project_id: int) -> int:
+    """After a project's data changed: suggest its adopted changes whose measures now show
+    a real win (the signal often comes months after "adopt"), and upgrade open early-promise
+    ones. Returns how many candidates were made or upgraded; running twice changes nothing."""
+    cycles = (
+        Cycle.objects.filter(
+            project_id=project_id,
+            decision=Cycle.Decision.ADOPT,
+            change_idea__status=ChangeIdea.Status.ADOPTED,
+        )
+        .exclude(
+            change_idea__spread_candidate__evidence_strength=Strength.PROVEN,
+        )
+        .exclude(change_idea__spread_candidate__status__in=REOPENABLE_STATUSES | {Status.APPROVED})
+        .select_related("change_idea__project")
+        .order_by("change_idea_id", "-decided_at", "-number")
+    )
+    latest: dict[int, Cycle] = {}
+    for cycle in cycles:
+        latest.setdefault(cycle.change_idea_id, cycle)
+    changed = 0
+    for cycle in latest.values():
+        candidate = candidate_suggest(cycle=cycle, by=None)
+        changed += candidate is not None and candidate.evidence_strength == Strength.PROVEN
+    return changed
+
+
+@transaction.atomic
 def candidate_nominate(
     *, by: User, change_idea: ChangeIdea, source_cycle: Cycle | None = None, note: str = ""
 ) -> SpreadCandidate:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from spread.models import ChangePackage, SpreadCandidate
+from spread.services import candidate_nominate, candidates_suggest_for_project
 from tests.factories import MeasureFactory
 from tests.spread.conftest import (
     BASELINE,
@@ -137,3 +138,37 @@ def test_a_cycle_without_a_change_idea_suggests_nothing(
     decide(cycle, nurse)
 
     assert not SpreadCandidate.objects.exists()
+
+
+def test_data_that_show_the_win_after_adopt_suggest_the_change_then(
+    falls_measure, idea, nurse, cycle_in_act, decide
+):
+    add_data(falls_measure, BASELINE + SHIFTED[:1])
+    decide(cycle_in_act(idea, [falls_measure]), nurse)
+    assert not SpreadCandidate.objects.exists()
+
+    add_data(falls_measure, SHIFTED[1:], start=13)
+    made = candidates_suggest_for_project(project_id=idea.project_id)
+
+    candidate = SpreadCandidate.objects.get(change_idea=idea)
+    assert made == 1
+    assert candidate.origin == SpreadCandidate.Origin.SUGGESTED
+    assert candidate.evidence["rules"][0] == "shift"
+    assert candidates_suggest_for_project(project_id=idea.project_id) == 0
+
+
+def test_new_data_upgrade_an_open_early_promise_nomination(
+    falls_measure, idea, nurse, cycle_in_act, decide
+):
+    add_data(falls_measure, BASELINE + SHIFTED[:1])
+    decide(cycle_in_act(idea, [falls_measure]), nurse)
+    idea.refresh_from_db()
+    early = candidate_nominate(by=nurse, change_idea=idea)
+    assert early.evidence_strength == "early_promise"
+
+    add_data(falls_measure, SHIFTED[1:], start=13)
+    candidates_suggest_for_project(project_id=idea.project_id)
+
+    early.refresh_from_db()
+    assert early.evidence_strength == "proven"
+    assert early.origin == SpreadCandidate.Origin.NOMINATED
