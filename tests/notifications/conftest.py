@@ -9,11 +9,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
 
 from backend.models import Membership, User
 from projects.models import DataPoint, Measure, Project, ProjectMember
-from projects.signals import measure_data_changed
+from projects.services import data_points_upsert
 from tests.factories import MeasureFactory, ProjectFactory, ProjectMemberFactory
 
 Role = ProjectMember.Role
@@ -101,11 +100,16 @@ def add_points(measure: Measure, values: Sequence[float], start: date = date(202
 
 
 def record_data(measure: Measure, values: Sequence[float], start: date, by: User) -> None:
-    """Record data as the projects data service does: the points, a new revision and
-    ``measure_data_changed``, in one transaction."""
-    with transaction.atomic():
-        add_points(measure, values, start)
-        measure_data_changed.send(sender=Measure, measure=measure, by=by)
+    """Record monthly values through the projects data service, which sends
+    ``measure_data_changed`` inside its transaction."""
+    data_points_upsert(
+        measure=measure,
+        rows=[
+            {"period": period, "value": value}
+            for period, value in zip(months(len(values), start), values, strict=True)
+        ],
+        by=by,
+    )
 
 
 @pytest.fixture
