@@ -108,3 +108,31 @@ def test_a_page_opened_before_opens_again_offline(page, phone, ward_team):
     page.goto("/notifications/")
     page.get_by_role("heading", name="You are offline").wait_for()
     screenshot(page, "offline-page-not-seen-before")
+
+
+def test_a_submission_refused_when_sent_later_is_kept_to_put_right(page, phone, ward_team):
+    sign_in(page, ward_team["nurse"].email)
+    page.goto(f"/cycles/new/?project={ward_team['project'].pk}")
+
+    phone.set_offline(True)
+    page.get_by_label("Title", exact=True).fill("Huddle for bed 3")
+    page.get_by_label("Question", exact=True).fill("Does it help?")
+    page.get_by_label("Prediction", exact=True).fill("Yes for NHS no. 943 476 5919")
+    page.get_by_role("button", name="Save cycle").click()
+    page.get_by_role("status").get_by_text("Waiting to send (1)").wait_for()
+    phone.set_offline(False)
+
+    page.get_by_role("status").get_by_text("Not sent: 1").wait_for()
+    screenshot(page, "outbox-refused")
+    page.get_by_role("button", name="Check what could not be sent (1)").click()
+    prediction = page.get_by_label("Prediction", exact=True)
+    page.locator(".nhsuk-form-group--error", has=prediction).get_by_text(
+        "This looks like it contains an NHS number"
+    ).wait_for()
+    assert page.get_by_label("Title", exact=True).input_value() == "Huddle for bed 3"
+    assert not Cycle.objects.exists()
+
+    prediction.fill("Yes, for most patients")
+    page.get_by_role("button", name="Save cycle").click()
+    page.get_by_role("heading", name="Huddle for bed 3").wait_for()
+    assert Cycle.objects.get().questions.get().prediction == "Yes, for most patients"

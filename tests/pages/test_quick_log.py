@@ -148,3 +148,31 @@ def test_pages_need_sign_in(page, ward_team):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name=ward_team["project"].title).wait_for()
     assert Project.objects.count() == 1
+
+
+def test_the_quick_log_works_with_a_keyboard_alone(page, ward_team):
+    sign_in(page, ward_team["nurse"].email)
+    page.goto(f"/cycles/new/?project={ward_team['project'].pk}")
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#maincontent")
+    for _ in range(12):  # from the top of the main content to the title, by Tab alone
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "id_title":
+            break
+    page.keyboard.type("Keyboard-only test")
+    for text in ("Objective typed", "Question typed", "Prediction typed"):
+        page.keyboard.press("Tab")
+        page.keyboard.type(text)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Save cycle"
+    page.keyboard.press("Enter")
+
+    page.get_by_role("heading", name="Keyboard-only test").wait_for()
+    cycle = Cycle.objects.get()
+    assert (cycle.objective, cycle.questions.get().prediction) == (
+        "Objective typed",
+        "Prediction typed",
+    )

@@ -8,6 +8,9 @@
 // instead of saving twice. A form marked data-ripple-plain submits the ordinary way.
 
 const OUTBOX = "ripple-outbox";
+// Sent from the outbox but refused (a field the server would not take): kept, answer and
+// all, so the person can see why and put it right instead of typing it all again.
+const REFUSED = "ripple-refused";
 const PAGES_CACHE = "ripple-pages";
 const FIRST_RETRY_MS = 2000;
 const LAST_RETRY_MS = 60000;
@@ -28,17 +31,20 @@ function newKey() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function readOutbox() {
+function readList(name) {
   try {
-    return JSON.parse(localStorage.getItem(OUTBOX)) || [];
+    return JSON.parse(localStorage.getItem(name)) || [];
   } catch {
     return [];
   }
 }
 
-function writeOutbox(items) {
-  localStorage.setItem(OUTBOX, JSON.stringify(items));
+function writeList(name, items) {
+  localStorage.setItem(name, JSON.stringify(items));
 }
+
+const readOutbox = () => readList(OUTBOX);
+const writeOutbox = (items) => writeList(OUTBOX, items);
 
 function mine(items) {
   return items.filter((item) => item.user === userId());
@@ -52,6 +58,12 @@ function say(text) {
 function showOutbox() {
   const waiting = mine(readOutbox()).length;
   say(waiting ? `Waiting to send (${waiting})` : "");
+  const check = document.getElementById("ripple-check");
+  const refused = mine(readList(REFUSED)).length;
+  if (check) {
+    check.hidden = !refused;
+    check.textContent = `Check what could not be sent (${refused})`;
+  }
 }
 
 function csrfToken() {
@@ -92,13 +104,17 @@ function openForms(root) {
 // Show the page the server answered with (the next page after a save, or the form with
 // its errors) without fetching it again: a second GET would lose its one-off messages.
 async function showPage(response) {
-  const html = await response.text();
+  showHtml(await response.text(), response.url);
+}
+
+function showHtml(html, url) {
   const page = new DOMParser().parseFromString(html, "text/html");
   document.title = page.title;
   document.body.replaceWith(document.adoptNode(page.body));
-  if (response.url !== window.location.href) {
-    window.history.pushState({ ripple: true }, "", response.url);
+  if (url !== window.location.href) {
+    window.history.pushState({ ripple: true }, "", url);
   }
+  shownAddress = address(url);
   window.scrollTo(0, 0);
   openForms(document);
   showOutbox();
@@ -110,8 +126,16 @@ async function showPage(response) {
   }
 }
 
-// The history entries made above hold no page of their own: load them for real.
-window.addEventListener("popstate", () => window.location.reload());
+// The history entries made above hold no page of their own: going back or forward to
+// another address loads it for real (a jump within the page, such as the skip link, does not).
+function address(url) {
+  const { pathname, search } = new URL(url);
+  return pathname + search;
+}
+let shownAddress = address(window.location.href);
+window.addEventListener("popstate", () => {
+  if (address(window.location.href) !== shownAddress) window.location.reload();
+});
 
 function keep(item, form) {
   const items = readOutbox();
@@ -120,7 +144,7 @@ function keep(item, form) {
   form.reset();
   form.dataset.key = newKey();
   const note = document.createElement("div");
-  note.className = "nhsuk-inset-text";
+  note.className = "nhsuk-inset-text ripple-kept";
   note.innerHTML =
     "<span class='nhsuk-u-visually-hidden'>Information: </span>" +
     "<p>Saved on this phone. It will be sent when the connection returns.</p>";
@@ -203,9 +227,14 @@ async function flush() {
         stuck = true;
         break;
       }
+      if (response.ok) {
+        sent += 1;
+      } else {
+        refused += 1;
+        const html = await response.text();
+        writeList(REFUSED, [...readList(REFUSED), { ...item, url: response.url, html }]);
+      }
       drop(item.key);
-      if (response.ok) sent += 1;
-      else refused += 1;
     }
   } finally {
     flushing = false;
@@ -216,8 +245,13 @@ async function flush() {
     return;
   }
   retryDelay = FIRST_RETRY_MS;
+  // "Saved on this phone" is no longer true once the outbox is empty; the status says what
+  // became of it.
+  if (sent || refused) {
+    for (const note of document.querySelectorAll(".ripple-kept")) note.remove();
+  }
   if (refused) {
-    say(`${refused} saved on this phone could not be sent. Please enter it again.`);
+    say(`Not sent: ${refused}. Check it, put it right and save it again.`);
   } else if (sent) {
     say(`Sent: ${sent} saved on this phone.`);
   }
@@ -249,6 +283,16 @@ document.addEventListener("change", (event) => {
   if (form && form.dataset.ratioMeasures !== undefined && event.target.name === "measure") {
     showMeasureFields(form);
   }
+});
+document.addEventListener("click", (event) => {
+  if (event.target.id !== "ripple-check") return;
+  const item = mine(readList(REFUSED))[0];
+  if (!item) return;
+  writeList(
+    REFUSED,
+    readList(REFUSED).filter((kept) => kept.key !== item.key),
+  );
+  showHtml(item.html, item.url);
 });
 document.addEventListener("submit", signOut);
 document.addEventListener("submit", submit);
