@@ -36,6 +36,9 @@ class NotificationCursor(CursorPagination):
 class NotificationFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Kind.choices)
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+    # A plain number: a choice field would check the id against every organisation's
+    # projects and so say which ids exist.
+    project = django_filters.NumberFilter(field_name="project_id")
 
     class Meta:
         model = Notification

@@ -6,7 +6,7 @@ import pytest
 
 from backend.models import Membership
 from notifications.models import Kind, Notification, Preference
-from tests.factories import NotificationFactory
+from tests.factories import NotificationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,15 @@ def test_the_list_filters_by_kind_and_unread(api, coach, organisation):
     assert [r["kind"] for r in client.get(URL, {"kind": "celebration_signal"}).json()["results"]]
     assert len(client.get(URL, {"unread": "true"}).json()["results"]) == 1
     assert client.get(URL, {"kind": "no_such_kind"}).status_code == 400
+
+
+def test_filtering_by_another_organisations_project_says_nothing_about_it(
+    api, coach, organisation, other_organisation
+):
+    theirs = ProjectFactory(organisation=other_organisation)
+    response = api(coach).get(URL, {"project": theirs.pk})
+    assert response.status_code == 200 and response.json()["results"] == []
+    assert api(coach).get(URL, {"project": theirs.pk + 1000}).json()["results"] == []
 
 
 def test_a_notification_hidden_from_the_app_is_not_listed(api, coach, organisation):
