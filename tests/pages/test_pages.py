@@ -10,7 +10,12 @@ import pytest
 from pdsa.models import Cycle
 from pdsa.services import cycle_create
 from tests.factories import NotificationFactory
-from tests.pages.conftest import assert_accessible, screenshot, sign_in
+from tests.pages.conftest import (
+    assert_accessible,
+    screenshot,
+    serious_accessibility_violations,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -105,3 +110,27 @@ def test_every_other_page_is_accessible_and_pictured(page, ward_team):
 
     page.goto("/offline/")
     _look(page, "offline")
+
+
+def test_the_pages_fit_a_320_pixel_screen(page, ward_team):
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in(page, ward_team["nurse"].email)
+    for path in (
+        "/",
+        f"/projects/{ward_team['project'].pk}/",
+        f"/cycles/new/?project={ward_team['project'].pk}",
+        f"/data/new/?measure={ward_team['assessed'].pk}",
+    ):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    screenshot(page, "data-point-320px")
+
+
+def test_the_accessibility_check_does_find_problems(page, live_server):
+    # Guards the guard: a page with an unlabelled field and no landmarks must fail it.
+    page.goto(f"{live_server.url}/offline/")
+    page.set_content("<html><body><input type='text'><img src='x.png'></body></html>")
+
+    found = {violation["id"] for violation in serious_accessibility_violations(page)}
+
+    assert {"label", "image-alt", "html-has-lang"} <= found
