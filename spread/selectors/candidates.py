@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from backend.models import ADMIN_ROLES, LEADERSHIP_ROLES, Membership, Unit, User
-from backend.selectors import organisation_ids, role_in
+from backend.selectors import organisation_ids, role_in, user_memberships
 from pdsa.models import Cycle
 from projects.models import Project, ProjectMember
 from projects.selectors import can_edit_project
@@ -89,18 +89,14 @@ def can_nominate(*, user: User, project: Project) -> bool:
 def can_take_up(*, user: User, unit: Unit) -> bool:
     """The QI team, people whose home is the unit, and anyone on the team (coach included)
     of a project in the unit may take a change up there."""
-    role = role_in(user=user, organisation_id=unit.organisation_id)
-    if role is None:
+    membership = user_memberships(user=user).get(unit.organisation_id)
+    if membership is None:
         return False
-    if role in REVIEWER_ROLES:
+    if membership.role in REVIEWER_ROLES:
         return True
-    membership_home = Membership.objects.filter(
-        user=user, organisation_id=unit.organisation_id, home_unit=unit, role__in=HOME_UNIT_ROLES
-    )
-    return (
-        membership_home.exists()
-        or ProjectMember.objects.filter(user=user, project__unit=unit).exists()
-    )
+    if membership.home_unit_id == unit.pk and membership.role in HOME_UNIT_ROLES:
+        return True
+    return ProjectMember.objects.filter(user=user, project__unit=unit).exists()
 
 
 def can_update_adoption(*, user: User, adoption: Adoption) -> bool:
