@@ -99,6 +99,7 @@ class CandidateViewSet(
         candidate = self.get_object()
         with transaction.atomic():
             if self.request.headers.get("If-Match"):
+                # Hold the row while comparing: two writers with one ETag cannot both pass.
                 SpreadCandidate.objects.select_for_update().filter(pk=candidate.pk).first()
                 current = self.get_queryset().get(pk=candidate.pk)
                 check_if_match(
