@@ -120,7 +120,10 @@ def test_a_prediction_in_the_quick_log_is_refused_when_it_names_a_patient(nurse,
 def test_another_organisations_project_is_not_found(member, other_organisation, project):
     outsider = member(Membership.Role.QI_TEAM, org=other_organisation)
 
-    assert _client(outsider).get(f"/projects/{project.pk}/").status_code == 404
+    response = _client(outsider).get(f"/projects/{project.pk}/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
 
 
 def test_someone_off_the_team_may_read_a_cycle_but_not_move_it(member, nurse, project):
@@ -133,6 +136,7 @@ def test_someone_off_the_team_may_read_a_cycle_but_not_move_it(member, nurse, pr
     assert page.status_code == 200
     assert "Save and start the test" not in page.content.decode()
     assert moved.status_code == 403
+    assert "only the project&#x27;s team can change" in moved.content.decode().lower()
 
 
 def test_a_cycle_page_sent_again_after_the_cycle_moved_on_changes_nothing(nurse, project):
