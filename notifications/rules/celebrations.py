@@ -94,13 +94,10 @@ def measure_wins(measures: Sequence[Measure], results: Mapping[int, dict]) -> li
             continue
         reading = ev.improvement_reading(result)
         if reading is not None:
-            period = (
-                f"point:{reading.x}"
-                if reading.strength == ev.UNUSUAL
-                else f"group:{reading.group_start}:{reading.strength}"
-            )
             title, body = signal_wording(measure, reading)
-            found.append((measure, Kind.SIGNAL, period, title, body, reading, result))
+            found.append(
+                (measure, Kind.SIGNAL, reading.celebration_period, title, body, reading, result)
+            )
         if measure.type == Measure.Type.OUTCOME:
             met = ev.aim_met_reading(result, measure)
             if met is not None:

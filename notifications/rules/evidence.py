@@ -53,6 +53,14 @@ class Reading:
     upper: float | None
     run_length: int
 
+    @property
+    def celebration_period(self) -> str:
+        """Which occurrence a celebration of this claim is: "sustained" and "early" once per
+        rebase group, "unusual" once per point (the period of its dedupe key)."""
+        if self.strength == UNUSUAL:
+            return f"point:{self.x}"
+        return f"group:{self.group_start}:{self.strength}"
+
     def as_evidence(self, result: dict[str, Any], measure: Measure) -> dict[str, Any]:
         return {
             "strength": self.strength,
