@@ -306,14 +306,13 @@ def _stage_move(request: HttpRequest, cycle: Cycle, form: CycleForm) -> HttpResp
     moving = request.POST.get("action") == "move"
     try:
         if cycle.stage == Stage.ACT and moving:
+            # The decision and the move in one call, as the API's advance takes them.
             cycle_advance(
                 cycle=cycle,
                 by=request.user,
                 to=Stage.DONE,
-                **{
-                    "decision": changes["decision"] or None,
-                    "next_steps": changes["next_steps"],
-                },
+                decision=changes["decision"] or None,
+                next_steps=changes["next_steps"],
             )
         else:
             cycle_update(cycle=cycle, by=request.user, **changes)
