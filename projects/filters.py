@@ -6,6 +6,7 @@ filter the same way; a bad value is a 400 naming the parameter.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import django_filters
@@ -19,6 +20,7 @@ from backend.selectors import unit_descendant_ids
 from projects.models import (
     ChangeIdea,
     ChartType,
+    ImprovementDirection,
     Measure,
     Project,
     ProjectMember,
@@ -200,4 +202,82 @@ class ChangeIdeaFilter(_UserFilterSet):
             Q(title__icontains=value)
             | Q(description__icontains=value)
             | Q(learning__icontains=value)
+        )
+
+
+def _projects_of_aims(aim_ids: Iterable[int] | QuerySet) -> QuerySet:
+    """A subquery of the ids of projects linked to any of the aims (no duplicate rows)."""
+    links = Project.aims.through.objects.filter(strategicaim_id__in=aim_ids)
+    return links.values("project_id")
+
+
+class MeasureSummaryFilter(_UserFilterSet):
+    """Filters of the measure summary table. A measure belongs to an aim or to a project;
+    filtering by aim takes the aim's own measures and those of the projects linked to it,
+    and by unit the measures of projects there and of aims owned there."""
+
+    organisation = django_filters.NumberFilter(field_name="organisation_id")
+    project = django_filters.NumberFilter(field_name="project_id")
+    aim = django_filters.NumberFilter(
+        method="filter_aim", help_text="The aim's own measures and its projects' measures."
+    )
+    within_aim = django_filters.NumberFilter(
+        method="filter_within_aim",
+        help_text="As aim, for the aim and every aim cascaded beneath it.",
+    )
+    unit = django_filters.NumberFilter(
+        method="filter_unit", help_text="Measures of projects in this unit or aims owned there."
+    )
+    within_unit = django_filters.NumberFilter(
+        method="filter_within_unit", help_text="As unit, for the unit and every unit beneath it."
+    )
+    quality_dimension = django_filters.ChoiceFilter(
+        method="filter_quality_dimension",
+        choices=QualityDimension.choices,
+        help_text="In the measure's library definition, its aim or its project's aims.",
+    )
+    type = django_filters.MultipleChoiceFilter(choices=Measure.Type.choices)
+    chart_type = django_filters.MultipleChoiceFilter(choices=ChartType.choices)
+    improvement_direction = django_filters.ChoiceFilter(choices=ImprovementDirection.choices)
+    project_status = django_filters.MultipleChoiceFilter(
+        field_name="project__status", choices=Project.Status.choices
+    )
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Measure
+        fields: list[str] = []
+
+    def _of_aims(self, queryset: QuerySet, aim_ids: list[int]) -> QuerySet:
+        return queryset.filter(Q(aim_id__in=aim_ids) | Q(project_id__in=_projects_of_aims(aim_ids)))
+
+    def _of_units(self, queryset: QuerySet, unit_ids: list[int]) -> QuerySet:
+        return queryset.filter(Q(project__unit_id__in=unit_ids) | Q(aim__unit_id__in=unit_ids))
+
+    @extend_schema_field(serializers.IntegerField)
+    def filter_aim(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return self._of_aims(queryset, [value])
+
+    @extend_schema_field(serializers.IntegerField)
+    def filter_within_aim(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return self._of_aims(queryset, aim_descendant_ids(aim_id=value))
+
+    @extend_schema_field(serializers.IntegerField)
+    def filter_unit(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return self._of_units(queryset, [value])
+
+    @extend_schema_field(serializers.IntegerField)
+    def filter_within_unit(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        # Another organisation's units only lead to its measures, which the scoped
+        # queryset already excludes.
+        return self._of_units(queryset, unit_descendant_ids(unit=Unit(pk=value)))
+
+    def filter_quality_dimension(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # The dimensions are JSON lists of strings: see _quality_dimension.
+        listed = f'"{value}"'
+        aims = StrategicAim.objects.filter(quality_dimensions__icontains=listed).values("id")
+        return queryset.filter(
+            Q(definition__quality_dimensions__icontains=listed)
+            | Q(aim__quality_dimensions__icontains=listed)
+            | Q(project_id__in=_projects_of_aims(aims))
         )

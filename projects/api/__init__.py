@@ -1,4 +1,5 @@
-"""API for aims, projects, teams, driver diagrams, the measure library, measures and data.
+"""API for aims, projects, teams, driver diagrams, the measure library, measures and data,
+and the portfolio views over them.
 
 Included under ``/api/v1/`` by ``backend/urls.py``.
 """
@@ -10,6 +11,7 @@ from projects.api.aims import AimViewSet
 from projects.api.diagram import ChangeIdeaViewSet, DriverViewSet
 from projects.api.files import MeasureChartSVGView, MeasureDataCSVView
 from projects.api.measures import MeasureDefinitionViewSet, MeasureViewSet
+from projects.api.portfolio import MeasureSummaryView, PortfolioView
 from projects.api.projects import ProjectMemberViewSet, ProjectViewSet
 
 router = SimpleRouter()
@@ -22,6 +24,8 @@ router.register("measure-definitions", MeasureDefinitionViewSet, basename="measu
 router.register("measures", MeasureViewSet, basename="measure")
 
 urlpatterns = [
+    path("portfolio/", PortfolioView.as_view(), name="portfolio"),
+    path("portfolio/measures/", MeasureSummaryView.as_view(), name="portfolio-measures"),
     path("measures/<int:pk>/data.csv", MeasureDataCSVView.as_view(), name="measure-data-csv"),
     path("measures/<int:pk>/chart.svg", MeasureChartSVGView.as_view(), name="measure-chart-svg"),
     path("", include(router.urls)),

@@ -21,6 +21,9 @@ AIM_WRITER_ROLES = LEADERSHIP_ROLES
 LIBRARY_WRITER_ROLES = ADMIN_ROLES
 # Completed and abandoned are final for the team; only the QI team may reopen them.
 PROJECT_REOPENER_ROLES = ADMIN_ROLES
+# The portfolio against the aims is the board's and the QI team's view of the whole
+# organisation; teams and coaches have their projects and the caseload.
+PORTFOLIO_READER_ROLES = LEADERSHIP_ROLES
 
 
 def can_create_project(*, user: User, organisation_id: int) -> bool:
@@ -52,6 +55,11 @@ def can_reopen_project(*, user: User, project: Project) -> bool:
 def can_write_aims(*, user: User, organisation_id: int) -> bool:
     """Leaders, the QI team and admins set the organisation's aims and their cascade."""
     return role_in(user=user, organisation_id=organisation_id) in AIM_WRITER_ROLES
+
+
+def can_read_portfolio(*, user: User, organisation_id: int) -> bool:
+    """Leaders, the QI team and admins read the organisation's portfolio by aim."""
+    return role_in(user=user, organisation_id=organisation_id) in PORTFOLIO_READER_ROLES
 
 
 def can_write_library(*, user: User, organisation_id: int) -> bool:

@@ -1,0 +1,164 @@
+"""Shapes of the portfolio by aim and of the measure summary table.
+
+The selectors build the answers as plain dicts (thousands of rows are rendered without
+a serializer per row); these classes check the query parameters and document the
+answers in the OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from projects.models import Project
+from projects.spc import ASSURANCE_ICONS, ICONS, POINT_TYPES, RULES
+
+
+class PortfolioQuerySerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(
+        required=False, help_text="Only this organisation (for people in several)."
+    )
+    is_active = serializers.BooleanField(
+        allow_null=True, default=None, help_text="Only active (or only past) aims."
+    )
+
+
+class ChartLinksSerializer(serializers.Serializer):
+    chart = serializers.CharField(help_text="The chart as JSON: /api/v1/measures/{id}/chart/")
+    chart_svg = serializers.CharField(help_text="The chart as SVG: /api/v1/measures/{id}/chart.svg")
+
+
+class MeasureReadingSerializer(serializers.Serializer):
+    """A measure's latest value against its target and its Making Data Count icons,
+    exactly as its chart shows them."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    type = serializers.CharField()
+    unit = serializers.CharField(help_text='What it is measured in, e.g. "per 1,000 bed days".')
+    improvement_direction = serializers.CharField()
+    chart_type = serializers.CharField()
+    frequency = serializers.CharField()
+    target = serializers.FloatField(allow_null=True)
+    points = serializers.IntegerField(help_text="How many data points it has.")
+    latest_period = serializers.DateField(allow_null=True)
+    latest_value = serializers.FloatField(
+        allow_null=True, help_text="As plotted: a proportion or rate for p and u charts."
+    )
+    meets_target = serializers.BooleanField(
+        allow_null=True,
+        help_text="Whether the latest value is on the right side of the target (one point: "
+        "the assurance icon says whether the process will keep meeting it).",
+    )
+    point_type = serializers.ChoiceField(choices=POINT_TYPES, allow_null=True)
+    signal = serializers.ChoiceField(choices=RULES, allow_null=True)
+    variation_icon = serializers.ChoiceField(choices=ICONS, allow_null=True)
+    assurance_icon = serializers.ChoiceField(choices=ASSURANCE_ICONS, allow_null=True)
+    reason = serializers.CharField(allow_null=True, help_text="Why there is no chart yet.")
+    links = ChartLinksSerializer()
+
+
+class MeasureSummaryRowSerializer(MeasureReadingSerializer):
+    """One row of the summary table."""
+
+    organisation = serializers.IntegerField()
+    aim = serializers.DictField(allow_null=True, help_text="The aim the measure belongs to.")
+    project = serializers.DictField(allow_null=True, help_text="Its project: id, title, status.")
+    linked_aims = serializers.ListField(
+        child=serializers.DictField(), help_text="Its aim, or the aims its project serves."
+    )
+    organisation_unit = serializers.DictField(
+        allow_null=True, help_text="The project's unit, or the unit owning the aim."
+    )
+
+
+class ProjectCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_status = serializers.DictField(
+        child=serializers.IntegerField(), help_text=f"Every status: {', '.join(Project.Status)}."
+    )
+
+
+class AimProjectCountsSerializer(ProjectCountsSerializer):
+    linked_directly = serializers.IntegerField(
+        help_text="Linked to this aim itself rather than to an aim beneath it."
+    )
+
+
+class SignalledProjectSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    unit = serializers.DictField()
+    measures = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Its outcome measures showing the signal: id, name, variation_icon, signal "
+        "(the rule that fired); the chart is at /api/v1/measures/{id}/chart.svg.",
+    )
+
+
+class AdoptedChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    project = serializers.DictField()
+    adopted_at = serializers.DateTimeField(allow_null=True)
+    spread_status = serializers.CharField(
+        allow_null=True, help_text="Its spread candidate's status, if put forward."
+    )
+
+
+class SpreadReachSerializer(serializers.Serializer):
+    changes_put_forward = serializers.IntegerField()
+    changes_by_status = serializers.DictField(child=serializers.IntegerField())
+    adoptions_by_status = serializers.DictField(child=serializers.IntegerField())
+    units_adopted = serializers.IntegerField(help_text="Units that adopted (or adapted) one.")
+    units_taking_up = serializers.IntegerField(help_text="Units planning or testing one.")
+
+
+class AimGoalSerializer(serializers.Serializer):
+    measure = MeasureReadingSerializer(allow_null=True)
+    baseline = serializers.FloatField(allow_null=True)
+    target = serializers.FloatField(allow_null=True)
+    date = serializers.DateField(allow_null=True)
+    met_by_latest_value = serializers.BooleanField(allow_null=True)
+
+
+class PortfolioAimSerializer(serializers.Serializer):
+    """A strategic aim in the portfolio. ``measures`` and ``goal`` are the aim's own;
+    every other figure covers its cascade (the aim and every aim beneath it, each project
+    counted once)."""
+
+    id = serializers.IntegerField()
+    organisation = serializers.IntegerField()
+    parent = serializers.IntegerField(allow_null=True)
+    title = serializers.CharField()
+    statement = serializers.CharField()
+    quality_dimensions = serializers.ListField(child=serializers.CharField())
+    unit = serializers.DictField(allow_null=True)
+    owner = serializers.DictField(allow_null=True)
+    starts_on = serializers.DateField(allow_null=True)
+    ends_on = serializers.DateField(allow_null=True)
+    is_active = serializers.BooleanField()
+    goal = AimGoalSerializer()
+    measures = MeasureReadingSerializer(many=True)
+    projects = AimProjectCountsSerializer()
+    units_covered = serializers.ListField(child=serializers.DictField())
+    improving_projects = SignalledProjectSerializer(
+        many=True, help_text="An outcome measure's latest point is special-cause improvement."
+    )
+    concern_projects = SignalledProjectSerializer(
+        many=True, help_text="An outcome measure's latest point is special-cause concern."
+    )
+    adopted_changes = AdoptedChangeSerializer(many=True)
+    spread = SpreadReachSerializer(allow_null=True, help_text="Null where spread is not in use.")
+    children = serializers.ListField(
+        child=serializers.DictField(), help_text="The aims cascaded beneath, in this shape."
+    )
+
+
+class PortfolioSerializer(serializers.Serializer):
+    generated_at = serializers.DateTimeField()
+    organisations = serializers.ListField(child=serializers.DictField())
+    projects = ProjectCountsSerializer()
+    measures_read = serializers.IntegerField()
+    aims = PortfolioAimSerializer(many=True)
+    not_linked_to_an_aim = ProjectCountsSerializer()
