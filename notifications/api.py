@@ -1,4 +1,5 @@
-"""API for notifications: a person's own list, unread count, marking read, preferences."""
+"""API for notifications: a person's own list, unread count, marking read, preferences; and
+the coach caseload, which asks the nudges' question: what needs a coach now?"""
 
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from rest_framework.views import APIView
 
 from backend.etags import check_if_match, etag_for
+from backend.schema import ErrorSerializer
 from notifications import selectors, services
 from notifications.models import Kind, Notification
 from notifications.serializers import (
+    CaseloadQuerySerializer,
+    CaseloadSerializer,
     NotificationSerializer,
     PreferenceSerializer,
     ReadAllSerializer,
@@ -103,7 +108,39 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(body, headers={"ETag": etag_for(body)})
 
 
+@extend_schema(tags=["caseload"])
+class CaseloadView(APIView):
+    @extend_schema(
+        parameters=[CaseloadQuerySerializer],
+        responses={
+            200: CaseloadSerializer,
+            400: ErrorSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="No such coach or organisation."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        """A coach's open projects, most in need first, with why and what to do next, and
+        their load against capacity.
+
+        Order (the weekly digest's): stalled; then more overdue cycles; more measures with
+        a special-cause concern on the latest point; more data gaps and studies waiting;
+        more wins (special-cause improvement on the latest point); then title. Your own
+        caseload by default (empty if you coach no project); the QI team and admins may
+        read another coach's with ``coach``."""
+        query = CaseloadQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        caseload = selectors.caseload_get(
+            user=request.user,
+            coach_id=query.validated_data.get("coach"),
+            organisation_id=query.validated_data.get("organisation"),
+        )
+        return Response(CaseloadSerializer(caseload).data)
+
+
 router = SimpleRouter()
 router.register("notifications", NotificationViewSet, basename="notification")
 
-urlpatterns = [path("", include(router.urls))]
+urlpatterns = [
+    path("", include(router.urls)),
+    path("caseload/", CaseloadView.as_view(), name="caseload"),
+]

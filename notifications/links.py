@@ -38,3 +38,8 @@ def absolute(link: str) -> str:
     if not link or link.startswith(("http://", "https://")):
         return link
     return settings.RIPPLE_BASE_URL.rstrip("/") + link
+
+
+def measure_chart_json_link(measure_id: int) -> str:
+    """The chart's data: points, limits, signals and icons."""
+    return f"/api/v1/measures/{measure_id}/chart/"

@@ -1,13 +1,24 @@
 """Read queries for notifications: a person sees only their own, in organisations they
-still belong to."""
+still belong to; and a coach's caseload, which the QI team may read too."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
 
-from backend.models import User
-from backend.selectors import organisation_ids
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from backend.models import ADMIN_ROLES, Membership, User
+from backend.selectors import has_role, organisation_ids, user_memberships
 from notifications.models import Notification, Preference
+from notifications.rules import thresholds_by_organisation
+from notifications.rules.caseload import CaseloadEntry, by_need, coach_caseloads
+
+# Who may read another person's caseload: those who balance the coaches' load.
+CASELOAD_READER_ROLES = ADMIN_ROLES
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
@@ -25,3 +36,94 @@ def notification_unread_count(*, user: User) -> int:
 def preference_get(*, user: User) -> Preference:
     """The user's preferences; the defaults (unsaved) when they never set any."""
     return Preference.objects.filter(user=user).first() or Preference(user=user)
+
+
+@dataclass(frozen=True)
+class CoachLoad:
+    """How many open projects a coach has against what they can support."""
+
+    projects: int
+    capacity: int | None
+    need_you: int
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.capacity is not None and self.projects > self.capacity
+
+
+@dataclass(frozen=True)
+class Caseload:
+    coach: User
+    organisation_ids: list[int]
+    as_of: datetime
+    load: CoachLoad
+    entries: list[CaseloadEntry]
+
+
+def caseload_get(
+    *,
+    user: User,
+    coach_id: int | None = None,
+    organisation_id: int | None = None,
+    now: datetime | None = None,
+) -> Caseload:
+    """A coach's open projects, most in need first, and their load against capacity.
+
+    Without ``coach_id`` (or with the user's own id) it is the user's own caseload, in
+    every organisation they belong to: the projects they coach, empty for someone who
+    coaches none. Another person's caseload is for the QI team and admins of an
+    organisation that person belongs to: someone in none of the user's organisations is a
+    404, one the user may see but not read the caseload of is a 403. ``organisation_id``
+    narrows it to one of the user's organisations (another's is a 404). The capacity is
+    the sum of the coach's ``caseload_capacity`` in those organisations (None when none
+    is set). The order and reasons are the weekly digest's (``coach_caseloads``).
+    """
+    scope = organisation_ids(user=user)
+    if organisation_id is not None:
+        if organisation_id not in scope:
+            raise Http404("No such organisation.")
+        scope = [organisation_id]
+    if coach_id is None or coach_id == user.pk:
+        coach = user
+        memberships = [user_memberships(user=user)[org] for org in scope]
+    else:
+        memberships = _readable_memberships(user=user, coach_id=coach_id, scope=scope)
+        coach = memberships[0].user
+    organisations = [membership.organisation_id for membership in memberships]
+    now = now or timezone.now()
+    caseloads = coach_caseloads(
+        now=now,
+        thresholds=thresholds_by_organisation(organisations),
+        coach_ids=[coach.pk],
+        organisation_ids=organisations,
+    )
+    entries = sorted((entry for rows in caseloads.values() for entry in rows), key=by_need)
+    capacities = [m.caseload_capacity for m in memberships if m.caseload_capacity is not None]
+    load = CoachLoad(
+        projects=len(entries),
+        capacity=sum(capacities) if capacities else None,
+        need_you=sum(entry.needs_coach for entry in entries),
+    )
+    return Caseload(coach, organisations, now, load, entries)
+
+
+def _readable_memberships(*, user: User, coach_id: int, scope: list[int]) -> list[Membership]:
+    shared = list(
+        Membership.objects.filter(user_id=coach_id, organisation_id__in=scope)
+        .select_related("user")
+        .order_by("organisation_id")
+    )
+    if not shared:
+        raise Http404("No such coach in your organisation.")
+    readable = [
+        membership
+        for membership in shared
+        if has_role(
+            user=user, organisation_id=membership.organisation_id, roles=CASELOAD_READER_ROLES
+        )
+    ]
+    if not readable:
+        raise PermissionDenied(
+            "Only the QI team and administrators may read another coach's caseload."
+        )
+    return readable

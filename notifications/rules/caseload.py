@@ -19,7 +19,8 @@ The order of need, most first, compared field by field (``CaseloadEntry.need``):
 4. more data gaps and studies waiting, together;
 5. more wins: measures whose latest point is special-cause improvement;
 
-then by title and id, so the order never depends on how the database returned the rows.
+then by title (ignoring case) and id, so the order never depends on how the database
+returned the rows.
 """
 
 from __future__ import annotations
@@ -275,8 +276,8 @@ def _celebrate_words(win: Win) -> str:
 
 
 def by_need(entry: CaseloadEntry) -> tuple:
-    """Sort key: most in need first, then by title and id."""
-    return (tuple(-n for n in entry.need), entry.title, entry.project_id)
+    """Sort key: most in need first, then by title (ignoring case) and id."""
+    return (tuple(-n for n in entry.need), entry.title.casefold(), entry.project_id)
 
 
 def coach_caseloads(
