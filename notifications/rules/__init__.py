@@ -4,7 +4,8 @@ writes each draft once, by its dedupe key.
 
 - `nudges`: stalled projects, overdue cycles, missing data, pending study.
 - `celebrations`: improvement signals, aims met, changes adopted here and elsewhere.
-- `digest`: each coach's weekly caseload, ranked by need.
+- `caseload`: each coach's caseload, ranked by need (the caseload endpoint and the digest).
+- `digest`: each coach's weekly digest of that caseload.
 """
 
 from notifications.rules.drafts import Draft
