@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Min
+from django.db.models import Exists, Min, OuterRef
 
+from backend.models import Membership
 from notifications import links
 from notifications.models import Kind, Notification
 from notifications.rules import attention
@@ -293,8 +294,16 @@ def coach_caseloads(
     projects, one per kind of attention, the measures, their SPC readings (cached by
     revision, else one batch) and which wins were celebrated, each per 2,000 projects.
     """
+    # A coach who left the project's organisation has left its caseload too, as they are
+    # no longer nudged about it.
+    still_a_member = Membership.objects.filter(
+        user=OuterRef("user"), organisation=OuterRef("project__organisation")
+    )
     assignments = ProjectMember.objects.filter(
-        role=Role.COACH, project__status__in=OPEN_STATUSES, user__is_active=True
+        Exists(still_a_member),
+        role=Role.COACH,
+        project__status__in=OPEN_STATUSES,
+        user__is_active=True,
     )
     if coach_ids is not None:
         assignments = assignments.filter(user_id__in=list(coach_ids))

@@ -321,3 +321,15 @@ def test_a_coach_without_a_capacity_is_never_over_it(api, clock, coach, coached)
     body = caseload(api, coach)
     assert body["load"] == {"projects": 1, "capacity": None, "over_capacity": False, "need_you": 0}
     assert body["coach"]["id"] == coach.pk
+
+
+def test_a_coach_who_left_an_organisation_gets_neither_its_caseload_nor_its_digest(
+    api, clock, coach, coached, other_organisation
+):
+    coached("Falls huddle")
+    elsewhere = ProjectFactory(organisation=other_organisation, title="Elsewhere")
+    ProjectMemberFactory(project=elsewhere, user=coach, role=ProjectMember.Role.COACH)
+    digests_send()
+    [digest] = Notification.objects.filter(kind=Kind.DIGEST, recipient=coach)
+    assert titles(digest.evidence["caseload"]) == ["Falls huddle"]
+    assert titles(caseload(api, coach)["projects"]) == ["Falls huddle"]
