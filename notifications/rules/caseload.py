@@ -291,8 +291,8 @@ def coach_caseloads(
     """Each coach's open projects by (coach id, organisation id), most in need first.
 
     A constant number of queries however many projects: the assignments with their
-    projects, one per kind of attention, the measures, their SPC readings (cached by
-    revision, else one batch) and which wins were celebrated, each per 2,000 projects.
+    projects, one per kind of attention, then (per 2,000 projects) the measures, their SPC
+    readings (cached by revision, else one batch) and which wins were celebrated.
     """
     # A coach who left the project's organisation has left its caseload too, as they are
     # no longer nudged about it.
