@@ -261,7 +261,9 @@ class CaseloadProjectSerializer(serializers.Serializer):
         return progress_of(entry.project)
 
     def get_days_since_activity(self, entry: CaseloadEntry) -> int:
-        return (self.context["as_of"] - entry.last_activity_at).days
+        # Never negative: a cycle's timestamp may run ahead of the clock (a client's clock,
+        # or a demo's planned time today).
+        return max(0, (self.context["as_of"] - entry.last_activity_at).days)
 
     def get_days_stalled(self, entry: CaseloadEntry) -> int:
         return entry.stall.days if entry.stall else 0

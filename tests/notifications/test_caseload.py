@@ -333,3 +333,9 @@ def test_a_coach_who_left_an_organisation_gets_neither_its_caseload_nor_its_dige
     [digest] = Notification.objects.filter(kind=Kind.DIGEST, recipient=coach)
     assert titles(digest.evidence["caseload"]) == ["Falls huddle"]
     assert titles(caseload(api, coach)["projects"]) == ["Falls huddle"]
+
+
+def test_activity_stamped_ahead_of_the_clock_is_not_negative_days_ago(api, clock, coach, coached):
+    coached("Falls huddle", last_activity_at=NOW + timedelta(hours=4))
+    [row] = caseload(api, coach)["projects"]
+    assert row["days_since_activity"] == 0
