@@ -211,7 +211,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Several models have a "status", "kind" or "role"; name each choice set once.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "backend.models.Unit.Kind",
+        "MembershipRoleEnum": "backend.models.Membership.Role",
+        "ProjectStatusEnum": "projects.models.Project.Status",
+        "ProjectMemberRoleEnum": "projects.models.ProjectMember.Role",
+        "DriverKindEnum": "projects.models.Driver.Kind",
+        "ChangeIdeaStatusEnum": "projects.models.ChangeIdea.Status",
+        "CycleStageEnum": "pdsa.models.Cycle.Stage",
+        "NotificationKindEnum": "notifications.models.Kind",
+        "SpreadCandidateStatusEnum": "spread.models.SpreadCandidate.Status",
+        "AdoptionStatusEnum": "spread.models.Adoption.Status",
+    },
 }
 
 # --- E-mail -------------------------------------------------------------------------
