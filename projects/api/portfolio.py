@@ -19,13 +19,12 @@ from projects import selectors
 from projects.api.common import CSVRenderer, ErrorsAsJSONMixin
 from projects.filters import MeasureSummaryFilter
 from projects.models import Measure
-from projects.selectors.portfolio import (
+from projects.selectors.measure_table import (
     measure_summary_csv,
     measure_summary_list,
     measure_summary_rows,
-    portfolio,
-    portfolio_organisation_ids,
 )
+from projects.selectors.portfolio import portfolio, portfolio_organisation_ids
 from projects.serializers.portfolio import (
     MeasureSummaryRowSerializer,
     PortfolioQuerySerializer,

@@ -84,16 +84,24 @@ class AimProjectCountsSerializer(ProjectCountsSerializer):
     )
 
 
+class SignalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    variation_icon = serializers.ChoiceField(choices=ICONS)
+    signal = serializers.ChoiceField(choices=RULES, help_text="The rule that fired.")
+    latest_period = serializers.DateField()
+    links = ChartLinksSerializer()
+
+
 class SignalledProjectSerializer(serializers.Serializer):
+    """A project whose outcome measures' latest point shows special cause."""
+
     id = serializers.IntegerField()
     title = serializers.CharField()
     status = serializers.CharField()
     unit = serializers.DictField()
-    measures = serializers.ListField(
-        child=serializers.DictField(),
-        help_text="Its outcome measures showing the signal: id, name, variation_icon, signal "
-        "(the rule that fired); the chart is at /api/v1/measures/{id}/chart.svg.",
-    )
+    improving = SignalSerializer(many=True, help_text="Outcome measures showing improvement.")
+    concern = SignalSerializer(many=True, help_text="Outcome measures showing concern.")
 
 
 class AdoptedChangeSerializer(serializers.Serializer):
@@ -142,13 +150,20 @@ class PortfolioAimSerializer(serializers.Serializer):
     measures = MeasureReadingSerializer(many=True)
     projects = AimProjectCountsSerializer()
     units_covered = serializers.ListField(child=serializers.DictField())
-    improving_projects = SignalledProjectSerializer(
-        many=True, help_text="An outcome measure's latest point is special-cause improvement."
+    improving_projects = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Ids of projects with an outcome measure whose latest point is special-cause "
+        "improvement (described in signalled_projects).",
     )
-    concern_projects = SignalledProjectSerializer(
-        many=True, help_text="An outcome measure's latest point is special-cause concern."
+    concern_projects = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Ids of projects with an outcome measure whose latest point is special-cause "
+        "concern (described in signalled_projects).",
     )
-    adopted_changes = AdoptedChangeSerializer(many=True)
+    adopted_changes = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Ids of adopted change ideas (described in the portfolio's adopted_changes).",
+    )
     spread = SpreadReachSerializer(allow_null=True, help_text="Null where spread is not in use.")
     children = serializers.ListField(
         child=serializers.DictField(), help_text="The aims cascaded beneath, in this shape."
@@ -156,9 +171,14 @@ class PortfolioAimSerializer(serializers.Serializer):
 
 
 class PortfolioSerializer(serializers.Serializer):
+    """The aims nested in their cascades. A project counts at every level of its cascade,
+    so the aims list projects and changes by id and they are described once, here."""
+
     generated_at = serializers.DateTimeField()
     organisations = serializers.ListField(child=serializers.DictField())
-    projects = ProjectCountsSerializer()
+    projects = ProjectCountsSerializer(help_text="Every project of the organisations.")
+    not_linked_to_an_aim = ProjectCountsSerializer()
     measures_read = serializers.IntegerField()
     aims = PortfolioAimSerializer(many=True)
-    not_linked_to_an_aim = ProjectCountsSerializer()
+    signalled_projects = SignalledProjectSerializer(many=True)
+    adopted_changes = AdoptedChangeSerializer(many=True)

@@ -127,16 +127,24 @@ def test_the_board_sees_each_aim_in_its_cascade_with_what_the_cascade_carries(ap
 def test_an_aim_shows_projects_whose_outcome_measures_show_improvement_or_concern(api, trust):
     body = portfolio_of(api, trust["board"])
 
+    improving, concern, _ = trust["projects"]
     harm = body["aims"][0]
     ward_aim = harm["children"][0]["children"][0]
-    assert [p["title"] for p in harm["improving_projects"]] == ["Falls huddle"]
-    assert [p["title"] for p in ward_aim["improving_projects"]] == ["Falls huddle"]
-    [measure] = harm["improving_projects"][0]["measures"]
-    assert (measure["name"], measure["variation_icon"]) == ("Falls", "improvement_low")
-    assert measure["id"] == trust["falls"].pk
-    assert [p["title"] for p in harm["concern_projects"]] == ["Early mobility"]
-    assert harm["concern_projects"][0]["measures"][0]["variation_icon"] == "concern_low"
+    assert harm["improving_projects"] == ward_aim["improving_projects"] == [improving.pk]
+    assert harm["concern_projects"] == [concern.pk]
     assert ward_aim["concern_projects"] == []
+    described = {project["title"]: project for project in body["signalled_projects"]}
+    assert set(described) == {"Falls huddle", "Early mobility"}
+    [falls] = described["Falls huddle"]["improving"]
+    assert (falls["id"], falls["name"], falls["variation_icon"]) == (
+        trust["falls"].pk,
+        "Falls",
+        "improvement_low",
+    )
+    assert falls["links"]["chart_svg"].endswith(f"/api/v1/measures/{falls['id']}/chart.svg")
+    assert described["Falls huddle"]["concern"] == []
+    assert described["Early mobility"]["concern"][0]["variation_icon"] == "concern_low"
+    assert described["Early mobility"]["unit"]["name"] == "Ward 10"
 
 
 def test_an_aims_own_measures_show_icons_and_the_latest_value_against_target(api, trust):
@@ -155,9 +163,12 @@ def test_an_aims_own_measures_show_icons_and_the_latest_value_against_target(api
 
 
 def test_an_aim_shows_adopted_changes_and_how_far_they_spread(api, trust):
-    harm = portfolio_of(api, trust["board"])["aims"][0]
+    body = portfolio_of(api, trust["board"])
 
-    [change] = harm["adopted_changes"]
+    harm = body["aims"][0]
+    [change] = body["adopted_changes"]
+    assert harm["adopted_changes"] == [change["id"]]
+    assert harm["children"][0]["children"][0]["adopted_changes"] == [change["id"]]
     assert change["title"] == "Huddle at handover"
     assert change["project"]["title"] == "Falls huddle"
     assert change["spread_status"] == "approved"
