@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -78,7 +78,7 @@ class PortfolioView(APIView):
         )
 
 
-class MeasureSummaryView(ErrorsAsJSONMixin, GenericAPIView):
+class MeasureSummaryView(ErrorsAsJSONMixin, ListAPIView):
     """One row per measure: its project or aim, unit, direction and chart type, latest
     period and value against the target, the Making Data Count variation and assurance
     icons (exactly the chart's) and links to the chart as JSON and SVG. Every member of
@@ -86,6 +86,7 @@ class MeasureSummaryView(ErrorsAsJSONMixin, GenericAPIView):
     (or ``Accept: text/csv``) gives every row matching the filters as one CSV file."""
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    serializer_class = MeasureSummaryRowSerializer  # the rows' shape, for the schema
     filterset_class = MeasureSummaryFilter  # applied by the selector; named for the schema
 
     def get_queryset(self) -> QuerySet[Measure]:
@@ -98,10 +99,16 @@ class MeasureSummaryView(ErrorsAsJSONMixin, GenericAPIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["json", "csv"], required=False)],
-        responses={200: MeasureSummaryRowSerializer(many=True), (200, "text/csv"): str},
+        responses={
+            (200, "application/json"): MeasureSummaryRowSerializer(many=True),
+            (200, "text/csv"): str,
+        },
         tags=["portfolio"],
     )
-    def get(self, request: Request):
+    def get(self, request: Request, *args, **kwargs):
+        return self.list(request)
+
+    def list(self, request: Request, *args, **kwargs):
         measures = self.get_queryset()
         origin = _origin(request)
         if request.accepted_renderer.format == "csv":
