@@ -324,8 +324,9 @@ class MeasureDefinition(models.Model):
 class Measure(models.Model):
     """An outcome, process or balancing measure of a project or of a strategic aim.
 
-    ``revision`` goes up whenever its data or SPC options change, so a cached chart
-    keyed by (measure, revision) can never be stale.
+    ``revision`` goes up whenever its data or SPC options change, and is never issued
+    twice (see ``bump_revision``), so a cached chart keyed by (measure, revision) can
+    never be stale.
     """
 
     class Type(models.TextChoices):
@@ -362,7 +363,7 @@ class Measure(models.Model):
     )
     target = models.FloatField(null=True, blank=True)
     fix_after_n_points = models.PositiveSmallIntegerField(null=True, blank=True)
-    revision = models.PositiveIntegerField(default=0)
+    revision = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

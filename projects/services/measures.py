@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from backend.models import Organisation, User
@@ -46,8 +48,17 @@ MIN_BASELINE = 12
 
 
 def bump_revision(measure: Measure) -> None:
-    """Move the measure to a new revision (atomically), so cached SPC readings renew."""
-    Measure.objects.filter(pk=measure.pk).update(revision=F("revision") + 1)
+    """Move the measure to a new revision (atomically), so cached SPC readings renew.
+
+    The new revision is the later of the next number and the time in microseconds. A
+    transaction that rolls back takes its revision with it, but the clock has moved on,
+    so that number is never issued again: a reading cached inside the rolled-back
+    transaction can never be served for data committed later.
+    """
+    now_us = time.time_ns() // 1_000
+    Measure.objects.filter(pk=measure.pk).update(
+        revision=Greatest(F("revision") + 1, Value(now_us))
+    )
     measure.refresh_from_db(fields=["revision"])
 
 

@@ -44,4 +44,4 @@ def test_editing_a_data_point_in_the_admin_moves_the_measure_to_a_new_revision(
 
     assert response.status_code == 302, response.content.decode()[:2000]
     assert DataPoint.objects.get(pk=point.pk).value == 42
-    assert Measure.objects.get(pk=measure_with_data.pk).revision == measure_with_data.revision + 1
+    assert Measure.objects.get(pk=measure_with_data.pk).revision > measure_with_data.revision

@@ -150,8 +150,8 @@ def test_changing_the_target_bumps_the_revision_but_renaming_does_not(
     redirected = client.patch(url, {"improvement_direction": "increase"}).json()
 
     assert renamed["revision"] == before
-    assert retargeted["revision"] == before + 1
-    assert redirected["revision"] == before + 2
+    assert retargeted["revision"] > before
+    assert redirected["revision"] > retargeted["revision"]
 
 
 def test_a_chart_type_the_data_cannot_fill_is_refused(api, measure_with_data, on_team):

@@ -316,3 +316,29 @@ def test_the_summary_of_a_measure_is_read_from_the_cache_once_warm(
         warm = measures_spc_summaries(measures)
 
     assert cold == warm
+
+
+def test_a_revision_lost_in_a_rollback_is_never_issued_again(falls):
+    """A reading cached inside a transaction that rolls back is keyed by its revision;
+    if the next committed change could get the same number, that stale reading would
+    be served for it."""
+    from contextlib import suppress
+
+    from django.db import transaction
+
+    from projects.selectors import measure_spc
+    from projects.services import bump_revision
+
+    last = DataPoint.objects.filter(measure=falls).latest("period")
+    with suppress(RuntimeError), transaction.atomic():
+        DataPoint.objects.filter(pk=last.pk).update(value=999)
+        bump_revision(falls)
+        lost = falls.revision
+        assert measure_spc(falls)["points"][-1]["value"] == 999  # now in the cache
+        raise RuntimeError
+    falls.refresh_from_db()
+
+    bump_revision(falls)
+
+    assert falls.revision > lost
+    assert measure_spc(falls)["points"][-1]["value"] == last.value
