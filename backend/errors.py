@@ -11,7 +11,7 @@ for an error about the request as a whole.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -41,6 +41,17 @@ class ApplicationError(Exception):
         self.code = code
         self.status_code = status_code
         self.extra = extra or {}
+
+
+def forbid(message: str) -> NoReturn:
+    """Refuse (403) someone who may see the record but not do this to it; the message
+    says who can, so they know whom to ask."""
+    raise ApplicationError(message, code="permission_denied", status_code=status.HTTP_403_FORBIDDEN)
+
+
+def refuse(message: str, *, field: str | None = None, code: str = "refused") -> NoReturn:
+    """Refuse (400) a request that breaks a rule, naming the field at fault."""
+    raise ApplicationError(message, field=field, code=code)
 
 
 def error_body(

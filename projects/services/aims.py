@@ -6,16 +6,12 @@ from typing import Any
 
 from django.db import transaction
 
+from backend.errors import forbid, refuse
+from backend.history import save_with_history
 from backend.models import Organisation, User
 from projects.models import QualityDimension, StrategicAim
 from projects.selectors import can_write_aims
-from projects.services._shared import (
-    ensure_member,
-    forbid,
-    refuse,
-    same_organisation,
-    save_with_history,
-)
+from projects.services._shared import ensure_member, same_organisation
 
 AIM_FIELDS = frozenset(
     {

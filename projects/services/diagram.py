@@ -8,9 +8,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from backend.errors import refuse
+from backend.history import save_with_history
 from backend.models import User
 from projects.models import ChangeIdea, Driver, Project
-from projects.services._shared import refuse, save_with_history
 from projects.services.projects import ensure_can_edit_project
 
 DRIVER_FIELDS = frozenset({"title", "description", "position", "parent"})

@@ -11,6 +11,8 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from backend.errors import forbid, refuse
+from backend.history import save_with_history
 from backend.models import Organisation, User
 from projects.models import (
     RATIO_CHARTS,
@@ -23,7 +25,7 @@ from projects.models import (
     StrategicAim,
 )
 from projects.selectors import can_edit_measure, can_write_library
-from projects.services._shared import forbid, refuse, same_organisation, save_with_history
+from projects.services._shared import same_organisation
 
 # Options that change what the chart says: a new revision, so no cached reading survives.
 SPC_OPTIONS = frozenset({"target", "improvement_direction", "chart_type", "fix_after_n_points"})

@@ -8,17 +8,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from backend.errors import forbid, refuse
+from backend.history import save_with_history
 from backend.models import Unit, User
 from projects.lifecycle import FINAL, transition_refusal
 from projects.models import Project, ProjectMember, StrategicAim
 from projects.selectors import can_create_project, can_edit_project, can_reopen_project
-from projects.services._shared import (
-    ensure_member,
-    forbid,
-    refuse,
-    same_organisation,
-    save_with_history,
-)
+from projects.services._shared import ensure_member, same_organisation
 
 Status = Project.Status
 PROJECT_FIELDS = frozenset(

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from backend.errors import ApplicationError
+from backend.errors import ApplicationError, forbid
+from backend.history import save_with_history
 from backend.models import Unit, User
 from notifications import services as notifications
 from pdsa import services as pdsa_services
@@ -24,7 +25,7 @@ from projects import services as project_services
 from projects.models import ChangeIdea, Driver, Measure, Project, ProjectMember, StrategicAim
 from spread.models import Adoption, SpreadCandidate, SpreadTarget
 from spread.selectors import can_take_up, can_update_adoption
-from spread.services.common import ensure_reviewer, forbid, lock_candidate, save_with_history
+from spread.services.common import ensure_reviewer, lock_candidate
 
 Status = Adoption.Status
 STARTING_STATUSES = frozenset({Status.PLANNED, Status.TESTING, Status.DECLINED})

@@ -17,14 +17,15 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from backend.errors import ApplicationError
+from backend.errors import ApplicationError, forbid
+from backend.history import save_with_history
 from backend.models import User
 from backend.selectors import role_in
 from pdsa.models import Cycle
 from projects.models import ChangeIdea, ProjectMember
 from spread.models import ChangePackage, SpreadCandidate
 from spread.selectors import can_nominate, can_review, change_evidence
-from spread.services.common import ensure_reviewer, forbid, lock_candidate, save_with_history
+from spread.services.common import ensure_reviewer, lock_candidate
 
 Status = SpreadCandidate.Status
 Strength = SpreadCandidate.EvidenceStrength
