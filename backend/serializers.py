@@ -27,6 +27,19 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return self.selector(user=self.context["request"].user)
 
 
+class CreateOnlyFieldsMixin:
+    """For a ModelSerializer: ``Meta.create_only_fields`` are written when the record is
+    made and read-only after that (a unit never moves organisation, a cycle never moves
+    project)."""
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list):
+            for name in getattr(self.Meta, "create_only_fields", ()):
+                fields[name].read_only = True
+        return fields
+
+
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
@@ -44,7 +57,7 @@ class OrganisationSerializer(SafeTextMixin, serializers.ModelSerializer):
         read_only_fields = ["slug", "created_at", "updated_at"]
 
 
-class UnitSerializer(SafeTextMixin, serializers.ModelSerializer):
+class UnitSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSerializer):
     organisation = ScopedPrimaryKeyRelatedField(selectors.organisation_list)
     parent = ScopedPrimaryKeyRelatedField(selectors.unit_list, allow_null=True, required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
@@ -66,12 +79,7 @@ class UnitSerializer(SafeTextMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
         validators: list = []  # the service checks names and names the field at fault
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list):
-            fields["organisation"].read_only = True  # a unit never moves organisation
-        return fields
+        create_only_fields = ["organisation"]  # a unit never moves organisation
 
 
 class MembershipUserSerializer(serializers.ModelSerializer):
@@ -80,7 +88,7 @@ class MembershipUserSerializer(serializers.ModelSerializer):
         fields = ["id", "email", "full_name"]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
     user = MembershipUserSerializer(read_only=True)
     organisation = ScopedPrimaryKeyRelatedField(selectors.organisation_list)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
@@ -105,13 +113,7 @@ class MembershipSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list):
-            for name in ("organisation", "email", "full_name"):
-                fields[name].read_only = True
-        return fields
+        create_only_fields = ["organisation", "email", "full_name"]
 
 
 class MeMembershipSerializer(serializers.ModelSerializer):

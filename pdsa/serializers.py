@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backend.serializers import ScopedPrimaryKeyRelatedField
+from backend.serializers import CreateOnlyFieldsMixin, ScopedPrimaryKeyRelatedField
 from backend.validators import SafeTextMixin
 from pdsa import selectors
 from pdsa.models import Cycle, CycleQuestion, CycleTask
@@ -43,7 +41,7 @@ class MissingSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class CycleSerializer(SafeTextMixin, serializers.ModelSerializer):
+class CycleSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSerializer):
     """A cycle and its whole worksheet. Creating one needs only ``project`` and ``title``
     (the quick log); ``questions`` and ``tasks`` are written as whole lists."""
 
@@ -120,13 +118,7 @@ class CycleSerializer(SafeTextMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         validators: list = []  # the services number cycles and check what they point at
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list):
-            fields["project"].read_only = True  # a cycle never moves project
-            fields["uuid"].read_only = True
-        return fields
+        create_only_fields = ["project", "uuid"]  # a cycle never moves project
 
     # Method fields, not ``source=`` with a default: DRF skips defaults in partial updates,
     # and a PATCH must answer with exactly what a read shows (its ETag depends on it).

@@ -7,14 +7,14 @@ from typing import Any
 from rest_framework import serializers
 
 from backend.selectors import organisation_list, unit_list
-from backend.serializers import ScopedPrimaryKeyRelatedField
+from backend.serializers import CreateOnlyFieldsMixin, ScopedPrimaryKeyRelatedField
 from backend.validators import SafeTextMixin
 from projects import selectors
 from projects.models import QualityDimension, StrategicAim
 from projects.serializers.common import PersonSerializer
 
 
-class AimSerializer(SafeTextMixin, serializers.ModelSerializer):
+class AimSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSerializer):
     """A strategic aim; ``organisation`` may be left out by someone in one organisation,
     or taken from the parent aim."""
 
@@ -61,12 +61,7 @@ class AimSerializer(SafeTextMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list):
-            fields["organisation"].read_only = True  # an aim never moves organisation
-        return fields
+        create_only_fields = ["organisation"]  # an aim never moves organisation
 
     def get_children(self, aim: StrategicAim) -> list[int]:
         """Ids of the aims cascaded directly beneath this one."""

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 
-from backend.serializers import ScopedPrimaryKeyRelatedField
+from backend.serializers import CreateOnlyFieldsMixin, ScopedPrimaryKeyRelatedField
 from backend.validators import SafeTextMixin
 from projects import selectors
 from projects.models import ChangeIdea, Driver
 from projects.serializers.common import PersonSerializer
 
 
-class _ProjectFixedOnUpdate:
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list):
-            fields["project"].read_only = True  # drivers and ideas stay in their project
-        return fields
-
-
-class DriverSerializer(SafeTextMixin, _ProjectFixedOnUpdate, serializers.ModelSerializer):
+class DriverSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSerializer):
     """A primary driver (no parent) or a secondary driver (parent: a primary driver of the
     same project). The kind is fixed once made."""
 
@@ -42,15 +32,10 @@ class DriverSerializer(SafeTextMixin, _ProjectFixedOnUpdate, serializers.ModelSe
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list):
-            fields["kind"].read_only = True
-        return fields
+        create_only_fields = ["project", "kind"]  # drivers stay in their project
 
 
-class ChangeIdeaSerializer(SafeTextMixin, _ProjectFixedOnUpdate, serializers.ModelSerializer):
+class ChangeIdeaSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSerializer):
     """A change idea; ``drivers`` are the secondary drivers (of its project) it serves."""
 
     project = ScopedPrimaryKeyRelatedField(selectors.project_list)
@@ -74,6 +59,7 @@ class ChangeIdeaSerializer(SafeTextMixin, _ProjectFixedOnUpdate, serializers.Mod
             "updated_at",
         ]
         read_only_fields = ["status_changed_at", "created_at", "updated_at"]
+        create_only_fields = ["project"]  # ideas stay in their project
 
 
 class DiagramIdeaSerializer(serializers.Serializer):

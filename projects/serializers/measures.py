@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from backend.selectors import organisation_list
-from backend.serializers import ScopedPrimaryKeyRelatedField
+from backend.serializers import CreateOnlyFieldsMixin, ScopedPrimaryKeyRelatedField
 from backend.validators import SafeTextMixin
 from projects import selectors
 from projects.models import DataPoint, Measure, MeasureDefinition, QualityDimension, Rebase
@@ -20,7 +20,9 @@ from projects.serializers.common import PersonSerializer
 PERIOD_FORMATS = [api_settings.DATE_INPUT_FORMATS[0], "%Y-%m", "%d/%m/%Y"]
 
 
-class MeasureDefinitionSerializer(SafeTextMixin, serializers.ModelSerializer):
+class MeasureDefinitionSerializer(
+    SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSerializer
+):
     organisation = ScopedPrimaryKeyRelatedField(organisation_list)
     quality_dimensions = serializers.ListField(
         child=serializers.ChoiceField(choices=QualityDimension.choices), required=False
@@ -48,15 +50,10 @@ class MeasureDefinitionSerializer(SafeTextMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
         validators: list = []  # the service refuses duplicate names, naming the field
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list):
-            fields["organisation"].read_only = True
-        return fields
+        create_only_fields = ["organisation"]
 
 
-class MeasureSerializer(SafeTextMixin, serializers.ModelSerializer):
+class MeasureSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSerializer):
     """A measure of a project or of an aim (exactly one). Left out, the name, wording,
     unit, direction, chart type and frequency come from the library ``definition``."""
 
@@ -104,13 +101,12 @@ class MeasureSerializer(SafeTextMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["organisation", "revision", "created_at", "updated_at"]
+        # A measure stays where its data were recorded.
+        create_only_fields = ["project", "aim", "definition"]
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list):
-            for name in ("project", "aim", "definition"):
-                fields[name].read_only = True  # a measure stays where its data were recorded
-        else:
+        if self.instance is None:
             # Chosen from the definition when left out, so no model default applies.
             for name in ("improvement_direction", "chart_type", "frequency", "unit"):
                 fields[name].required = False

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.selectors import unit_list
-from backend.serializers import ScopedPrimaryKeyRelatedField
+from backend.serializers import CreateOnlyFieldsMixin, ScopedPrimaryKeyRelatedField
 from backend.validators import SafeTextMixin
 from projects import selectors
 from projects.lifecycle import next_statuses
@@ -192,7 +192,7 @@ class SimilarQuerySerializer(SafeTextMixin, serializers.Serializer):
             raise serializers.ValidationError("Give aim ids separated by commas.") from None
 
 
-class ProjectMemberSerializer(SafeTextMixin, serializers.ModelSerializer):
+class ProjectMemberSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSerializer):
     project = ScopedPrimaryKeyRelatedField(selectors.project_list)
     user = ScopedPrimaryKeyRelatedField(selectors.colleague_list)
     user_detail = PersonSerializer(source="user", read_only=True)
@@ -202,10 +202,4 @@ class ProjectMemberSerializer(SafeTextMixin, serializers.ModelSerializer):
         fields = ["id", "project", "user", "user_detail", "role", "created_at"]
         read_only_fields = ["created_at"]
         validators: list = []  # the service refuses duplicates, naming the field
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list):
-            fields["project"].read_only = True
-            fields["user"].read_only = True
-        return fields
+        create_only_fields = ["project", "user"]
