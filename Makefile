@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= backend.settings
 
-.PHONY: install run web worker beat demo migrate test lint format lock ci clean
+.PHONY: install run demo migrate test lint format lock ci clean
 
 $(VENV)/.installed: requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Ripple needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -32,6 +32,7 @@ demo: migrate
 run: demo
 	@echo ""
 	@echo "  Ripple is starting on http://localhost:$(PORT)/"
+	@echo "    Phone pages: http://localhost:$(PORT)/ (sign in as nurse@demo.example)"
 	@echo "    API docs:  http://localhost:$(PORT)/api/docs/"
 	@echo "    Schema:    http://localhost:$(PORT)/api/schema/"
 	@echo "    Health:    http://localhost:$(PORT)/healthz"
