@@ -88,7 +88,7 @@ class MembershipUserSerializer(serializers.ModelSerializer):
         fields = ["id", "email", "full_name"]
 
 
-class MembershipSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+class MembershipSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSerializer):
     user = MembershipUserSerializer(read_only=True)
     organisation = ScopedPrimaryKeyRelatedField(selectors.organisation_list)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)

@@ -176,7 +176,7 @@ class CycleAdvanceResultSerializer(CycleSerializer):
         fields = [*CycleSerializer.Meta.fields, "next_cycle"]
 
 
-class CycleCloneSerializer(serializers.ModelSerializer):
+class CycleCloneSerializer(SafeTextMixin, serializers.ModelSerializer):
     project = ScopedPrimaryKeyRelatedField(
         project_list, help_text="The project (yours) that will run the test."
     )

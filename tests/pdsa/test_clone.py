@@ -100,3 +100,16 @@ def test_a_board_member_reads_but_cannot_clone(api, member, project, organisatio
     response = api(board).post(f"/api/v1/cycles/{source.pk}/clone/", {"project": project.pk})
 
     assert response.status_code == 403
+
+
+def test_a_clone_title_with_an_nhs_number_is_refused(api, nurse, project, organisation, cycle_at):
+    source = _their_cycle(organisation, cycle_at)
+
+    response = api(nurse).post(
+        f"/api/v1/cycles/{source.pk}/clone/",
+        {"project": project.pk, "title": "Huddle for 943 476 5919"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "title"
+    assert not Cycle.objects.filter(title__contains="943").exists()
