@@ -10,7 +10,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from backend import selectors, services
@@ -25,6 +24,7 @@ from backend.serializers import (
     TokenSerializer,
     UnitSerializer,
 )
+from backend.throttles import SignInThrottle
 
 
 class TokenCreateView(APIView):
@@ -32,8 +32,7 @@ class TokenCreateView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes = [SignInThrottle]
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, tags=["auth"])
     def post(self, request: Request) -> Response:

@@ -28,6 +28,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from backend.errors import ApplicationError
+from backend.throttles import SignInThrottle
 from backend.validators import NHS_NUMBER_MESSAGE, contains_nhs_number
 
 # The static files a phone keeps so that any page it has opened opens again offline.
@@ -137,6 +138,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     ):
         next_url = ""
     form = SignInForm(request.POST or None)
+    throttle = SignInThrottle()
+    if request.method == "POST" and not throttle.allow_request(request, None):
+        wait = int(throttle.wait() or 60)
+        form.add_error(
+            "email", f"Too many attempts to sign in. Wait {wait} seconds, then try again"
+        )
+        context = {"form": form, "next": next_url}
+        return render(request, "backend/sign_in.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]

@@ -66,3 +66,26 @@ def test_unauthenticated_requests_get_401_in_the_error_shape(api, db):
         assert body["status"] == 401
         assert body["code"] == "not_authenticated"
         assert response["WWW-Authenticate"] == "Token"
+
+
+def test_sign_in_attempts_are_limited_across_the_api_and_the_page(api, client, member, monkeypatch):
+    from django.core.cache import cache
+
+    from backend.throttles import SignInThrottle
+
+    cache.clear()  # other tests' sign-ins from this address are still counted
+    monkeypatch.setattr(SignInThrottle, "THROTTLE_RATES", {"auth": "3/min"})
+    member(email="nurse@example.org")
+    wrong = {"email": "nurse@example.org", "password": "guess"}
+
+    assert api().post("/api/v1/auth/token/", wrong).status_code == 400
+    assert api().post("/api/v1/auth/token/", wrong).status_code == 400
+    assert client.post("/accounts/login/", wrong).status_code == 400
+    page = client.post("/accounts/login/", {**wrong, "password": PASSWORD})
+    token = api().post("/api/v1/auth/token/", {**wrong, "password": PASSWORD})
+
+    assert page.status_code == 429
+    assert "Too many attempts to sign in" in page.content.decode()
+    assert token.status_code == 429
+    assert token.json()["code"] == "throttled"
+    assert "Retry-After" in token

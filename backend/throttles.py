@@ -1,0 +1,20 @@
+"""Limits on guessing passwords, shared by the API token endpoint and the sign-in page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class SignInThrottle(SimpleRateThrottle):
+    """Sign-in attempts per client address (``RIPPLE_AUTH_THROTTLE``, e.g. 30/min).
+
+    One counter for both ways in, so a guesser gains nothing by switching from the API
+    to the page. It reads only ``request.META``, so it serves Django views as well.
+    """
+
+    scope = "auth"
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
