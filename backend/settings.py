@@ -197,6 +197,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "backend.schema.AutoSchema",
     "EXCEPTION_HANDLER": "backend.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": env.str("RIPPLE_AUTH_THROTTLE", default="30/min")},
+    # How many proxies in front of Ripple set X-Forwarded-For; 0 trusts only the socket's
+    # address, so a client cannot dodge the sign-in limit by sending the header itself.
+    "NUM_PROXIES": env.int("RIPPLE_NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
