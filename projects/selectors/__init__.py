@@ -21,6 +21,7 @@ from projects.selectors.access import (
 )
 from projects.selectors.aims import aim_get, aim_list, aim_tree
 from projects.selectors.charts import measure_chart, measure_summary
+from projects.selectors.evidence import ImprovementSignal, improvement_since
 from projects.selectors.history import measure_data_history, object_history
 from projects.selectors.measures import (
     CSV_COLUMNS,
@@ -58,6 +59,7 @@ __all__ = [
     "PORTFOLIO_READER_ROLES",
     "PROJECT_CREATOR_ROLES",
     "PROJECT_REOPENER_ROLES",
+    "ImprovementSignal",
     "SimilarProject",
     "aim_get",
     "aim_list",
@@ -75,6 +77,7 @@ __all__ = [
     "data_points_csv",
     "driver_diagram",
     "driver_list",
+    "improvement_since",
     "is_on_team",
     "measure_chart",
     "measure_data_history",
