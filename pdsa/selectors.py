@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from backend.models import User
 from pdsa.models import Cycle, CycleQuestion, CycleTask
-from projects.models import Measure
+from projects.models import ChangeIdea, Measure
 from projects.selectors import project_list
 
 
@@ -35,3 +36,26 @@ def cycle_list(*, user: User) -> QuerySet[Cycle]:
 def overdue_q(*, today: date | None = None) -> Q:
     """Cycles still in Do after their planned end: the team has not written up the test."""
     return Q(stage=Cycle.Stage.DO, planned_end__lt=today or timezone.localdate())
+
+
+def testing_started_on(cycles: Iterable[Cycle]) -> date | None:
+    """When testing a change began, from the cycles that tested it: their earliest start
+    (``started_on``, else ``planned_start``); when none is dated, the day the first was
+    logged; None without cycles."""
+    cycles = list(cycles)
+    starts = [c.started_on or c.planned_start for c in cycles if c.started_on or c.planned_start]
+    if starts:
+        return min(starts)
+    if cycles:
+        return timezone.localdate(min(c.created_at for c in cycles))
+    return None
+
+
+def change_started_on(*, idea: ChangeIdea, cycle: Cycle | None = None) -> date:
+    """When a change began: the start of every cycle testing ``idea`` in its project (the
+    ramp that led to "adopt", not just its last cycle) and of ``cycle`` (see
+    ``testing_started_on``); an idea never tested dates from the day it was recorded."""
+    cycles = list(Cycle.objects.filter(project_id=idea.project_id, change_idea=idea))
+    if cycle is not None and all(c.pk != cycle.pk for c in cycles):
+        cycles.append(cycle)
+    return testing_started_on(cycles) or timezone.localdate(idea.created_at)

@@ -23,9 +23,8 @@ from spread.selectors.evidence import (
     ChangeEvidence,
     MeasureEvidence,
     change_evidence,
-    change_started_on,
     evidence_measures,
-    improvement_since,
+    measure_evidence,
     measures_evidence,
 )
 from spread.selectors.learning import learning_search
@@ -56,10 +55,9 @@ __all__ = [
     "candidate_opportunities",
     "candidate_reach",
     "change_evidence",
-    "change_started_on",
     "evidence_measures",
-    "improvement_since",
     "learning_search",
+    "measure_evidence",
     "measures_evidence",
     "person_list",
     "target_list",

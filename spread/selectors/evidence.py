@@ -1,42 +1,30 @@
 """Is there a real win since the change started? The SPC engine decides, not a good month.
 
-The rule (SPC.md: "the points since the change show special-cause improvement ...; a
-single good month is not a win"), applied to a measure's chart as the team sees it (its
-rebases, fixed baseline and options, through ``projects.selectors.measures_spc``):
+The rule is the projects app's (``projects.selectors.improvement_since``, one meaning for
+spread, the progress score and the "change adopted" celebration; see its module for the
+definition): a shift, a trend or two-in-three lying wholly within the points since the
+change, in one rebase group, on the improving side, that did not begin before the
+change; an astronomical point alone is one good month, not a win. It reads the
+measure's chart as the team sees it (rebases, fixed baseline, options), cached by
+revision through ``projects.selectors.measures_spc_readings``. When the change started
+is pdsa's to say (``pdsa.selectors.change_started_on``).
 
-- The points since the change are those whose period starts on or after the day the
-  change started. A period that began before the change mixes before and after, so it
-  is left out: Ripple would rather under-claim.
-- Evidence is a pattern lying wholly within those points, in one rebase group, on the
-  improving side of the direction:
-  * shift: ``shift_points`` (7) consecutive points flagged by the shift rule;
-  * trend: ``trend_points`` (7) consecutive points flagged by the trend rule;
-  * two-in-three: two points flagged by the two-in-three rule within three consecutive
-    points.
-- The improvement must begin after the change. Where the post-change pattern continues a
-  stretch of consecutive improvement-flagged points from before the change, and that
-  earlier part already holds a pattern of its own, the signal was running before the
-  change and is not credited to it (the process was moving for another reason). A point
-  or two on the good side just before the change does not count against it.
-- An astronomical point on its own is one good month: not a win.
-- A measure whose direction is neutral has no "better", so it never proves a change.
+Here spread picks the measures that can prove a change, words what each shows for the
+QI team, and cites the best one on the candidate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from pdsa.models import Cycle
+from pdsa.selectors import change_started_on
 from projects.models import ChangeIdea, ImprovementDirection, Measure
-from projects.selectors import measures_spc_readings
-from projects.spc import DEFAULT_OPTIONS
+from projects.selectors import improvement_since, measures_spc_readings
 
-IMPROVEMENT = "special_cause_improvement"
-# The rule patterns that can prove a change, in the order a summary names them.
-PATTERN_RULES = ("shift", "trend", "two_in_three")
 RULE_WORDS = {
     "shift": "a shift",
     "trend": "a trend",
@@ -58,6 +46,7 @@ class MeasureEvidence:
     centre: float | None = None
     latest_value: float | None = None
     reason: str = ""
+    point_type: str | None = None
 
     def citation(self, *, change_started: date) -> dict[str, Any]:
         """The evidence as stored on a candidate and shown to the QI team."""
@@ -73,7 +62,7 @@ class MeasureEvidence:
                 "chart_type": self.measure.chart_type,
             },
             "rules": self.rules,
-            "point_type": IMPROVEMENT if self.proven else None,
+            "point_type": self.point_type,
             "signal_started": self.signal_started,
             "change_started": change_started.isoformat(),
             "points_since_change": self.points_since_change,
@@ -86,76 +75,11 @@ class MeasureEvidence:
         }
 
 
-def _improving_side(point: dict[str, Any], direction: str) -> bool:
-    value, centre = point.get("value"), point.get("centre")
-    if value is None or centre is None:
-        return False
-    if direction == ImprovementDirection.DECREASE:
-        return value < centre
-    return value > centre
-
-
-def _flagged(point: dict[str, Any], rule: str, direction: str) -> bool:
-    if rule not in point["rules"]:
-        return False
-    if rule == "trend":
-        # A trend's direction is the engine's to say; its point type follows it.
-        return point["point_type"] == IMPROVEMENT
-    return _improving_side(point, direction)
-
-
-def _improving_stretches(
-    points: Sequence[dict[str, Any]], direction: str
-) -> list[list[dict[str, Any]]]:
-    """Maximal runs of consecutive points (in one group) flagged as improvement by a
-    pattern rule."""
-    stretches: list[list[dict[str, Any]]] = []
-    current: list[dict[str, Any]] = []
-    for point in points:
-        flagged = any(_flagged(point, rule, direction) for rule in PATTERN_RULES)
-        if flagged and current and current[-1]["group"] == point["group"]:
-            current.append(point)
-            continue
-        if current:
-            stretches.append(current)
-        current = [point] if flagged else []
-    if current:
-        stretches.append(current)
-    return stretches
-
-
-def _first_pattern(
-    points: Sequence[dict[str, Any]], rule: str, direction: str, options: dict[str, Any]
-) -> str | None:
-    """The period where the first qualifying pattern of ``rule`` starts, or None."""
-    if rule == "two_in_three":
-        for index, point in enumerate(points):
-            if not _flagged(point, rule, direction):
-                continue
-            for later in points[index + 1 : index + 3]:
-                if later["group"] == point["group"] and _flagged(later, rule, direction):
-                    return point["x"]
-        return None
-    needed = options[f"{rule}_points"]
-    run_start, run_length = None, 0
-    previous_group = None
-    for point in points:
-        if _flagged(point, rule, direction) and point["group"] == previous_group and run_length:
-            run_length += 1
-        elif _flagged(point, rule, direction):
-            run_start, run_length = point["x"], 1
-        else:
-            run_length = 0
-        previous_group = point["group"]
-        if run_length >= needed:
-            return run_start
-    return None
-
-
-def improvement_since(
+def measure_evidence(
     *, measure: Measure, spc: dict[str, Any] | None, since: date, unavailable: str | None = None
 ) -> MeasureEvidence:
-    """Whether ``spc`` (the engine's result for ``measure``) shows a real win since ``since``."""
+    """What ``spc`` (the engine's result for ``measure``) shows since ``since``, by the
+    shared rule (``projects.selectors.improvement_since``), worded for the QI team."""
     if spc is None:
         return MeasureEvidence(
             measure=measure, proven=False, reason=unavailable or "No chart yet: too few points."
@@ -170,40 +94,29 @@ def improvement_since(
         centre=last.get("centre"),
         latest_value=last.get("value"),
     )
-    direction = measure.improvement_direction
-    if direction == ImprovementDirection.NEUTRAL:
+    if measure.improvement_direction == ImprovementDirection.NEUTRAL:
         evidence.reason = (
             f"{measure.name} has no improvement direction, so it cannot prove a change."
         )
         return evidence
     since_iso = since.isoformat()
     evidence.points_since_change = sum(1 for point in points if point["x"] >= since_iso)
-    options = {**DEFAULT_OPTIONS}
-    starts: dict[str, str] = {}
-    for stretch in _improving_stretches(points, direction):
-        before = [point for point in stretch if point["x"] < since_iso]
-        after = stretch[len(before) :]
-        if any(_first_pattern(before, rule, direction, options) for rule in PATTERN_RULES):
-            continue
-        for rule in PATTERN_RULES:
-            started = _first_pattern(after, rule, direction, options)
-            if started is not None and rule not in starts:
-                starts[rule] = started
-    if not starts:
+    signal = improvement_since(measure=measure, spc=spc, since=since)
+    if signal is None:
         evidence.reason = (
             f"{measure.name}: no special-cause improvement that began since the change "
             f"started on {since:%d %b %Y} ({evidence.points_since_change} point(s) since)."
         )
         return evidence
     evidence.proven = True
-    evidence.rules = [rule for rule in PATTERN_RULES if rule in starts]
-    evidence.signal_started = min(starts.values())
+    evidence.point_type = signal.point_type
+    evidence.rules = list(signal.rules)
+    evidence.signal_started = signal.started.isoformat()
     named = [RULE_WORDS[rule] for rule in evidence.rules]
     words = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 2 else named)
     evidence.reason = (
         f"{measure.name}: special-cause improvement ({words}) from "
-        f"{date.fromisoformat(evidence.signal_started):%b %Y}, after the change started on "
-        f"{since:%d %b %Y}."
+        f"{signal.started:%b %Y}, after the change started on {since:%d %b %Y}."
     )
     return evidence
 
@@ -213,7 +126,7 @@ def measures_evidence(*, measures: Iterable[Measure], since: date) -> list[Measu
     measures = list(measures)
     readings = measures_spc_readings(measures)
     found = [
-        improvement_since(
+        measure_evidence(
             measure=measure,
             spc=readings[measure.pk]["spc"],
             unavailable=readings[measure.pk]["reason"],
@@ -222,20 +135,6 @@ def measures_evidence(*, measures: Iterable[Measure], since: date) -> list[Measu
         for measure in measures
     ]
     return sorted(found, key=lambda item: not item.proven)
-
-
-def change_started_on(*, idea: ChangeIdea, cycle: Cycle | None) -> date:
-    """When the change began: the earliest start of any cycle testing the idea in its
-    project (the ramp that led to "adopt"), else the cycle's creation, else the idea's."""
-    cycles = list(Cycle.objects.filter(project_id=idea.project_id, change_idea=idea))
-    if cycle is not None and all(c.pk != cycle.pk for c in cycles):
-        cycles.append(cycle)
-    starts = [c.started_on or c.planned_start for c in cycles if c.started_on or c.planned_start]
-    if starts:
-        return min(starts)
-    if cycles:
-        return min(c.created_at for c in cycles).date()
-    return idea.created_at.date()
 
 
 def evidence_measures(*, idea: ChangeIdea, cycle: Cycle | None) -> list[Measure]:
@@ -263,7 +162,8 @@ class ChangeEvidence:
 
 def change_evidence(*, idea: ChangeIdea, cycle: Cycle | None) -> ChangeEvidence:
     """Check the change's measures (see ``evidence_measures``) for a real win since it
-    started (see ``change_started_on``); cite the first proven one, or say why none."""
+    started (``pdsa.selectors.change_started_on``); cite the first proven one, or say why
+    none."""
     since = change_started_on(idea=idea, cycle=cycle)
     found = measures_evidence(measures=evidence_measures(idea=idea, cycle=cycle), since=since)
     checked = [

@@ -13,7 +13,7 @@ from pdsa.models import Cycle
 from projects.models import Measure
 from projects.selectors import measures_spc_readings
 from spread.models import Adoption, SpreadCandidate, SpreadTarget
-from spread.selectors.evidence import improvement_since
+from spread.selectors.evidence import measure_evidence
 from spread.selectors.opportunities import candidate_definitions
 
 
@@ -39,7 +39,7 @@ def _local_evidence(
             "measures": [],
         }
     found = [
-        improvement_since(
+        measure_evidence(
             measure=measure,
             spc=readings[measure.pk]["spc"],
             unavailable=readings[measure.pk]["reason"],
