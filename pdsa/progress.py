@@ -27,27 +27,43 @@ the highest level whose evidence holds):
                                        sustaining, spreading or completed)
 ====  ===============================  =====================================================
 
-"Special-cause improvement" is the SPC engine's verdict (through the projects app's
-cached reading, ``projects.selectors.measures_spc``) on a point dated on or after the
-first cycle's start (any point, if no cycle has started), so improvement before the team
-tested anything is not credited to the tests. It must come from a pattern rule (shift,
-trend, two-in-three): a single good month is not a win (SPC.md). Without an adopted
-change, improvement in the data alone does not lift the score past 2.5: the reason says
-so instead of over-claiming.
+"Special-cause improvement since testing began" is the projects app's rule
+(``projects.selectors.improvement_since``), the very one spread needs before it calls a
+change proven, read on the cached SPC reading (``projects.selectors.measures_spc``): a
+shift or a trend of 7 points, or two-in-three, lying wholly within the points since
+testing began, in one rebase group, on the improving side, and not the continuation of
+a pattern already running before. An astronomical point alone is one good month, not a
+win (SPC.md); a measure with no improvement direction never shows improvement.
+
+"Testing began" is the day the first adopted change started being tested. Each adopted
+change (a change idea adopted, or an adopted cycle with no change idea) is dated as spread
+dates it (``pdsa.selectors.change_started_on``): the earliest ``started_on``, else
+``planned_start``, of the project's cycles that tested it; a change none of whose cycles
+is dated, from the day its first cycle was logged; an idea marked adopted with no cycle,
+from the day it was recorded. The earliest of these is the start. So improvement that
+came before the adopted changes were tested (say, while a change later abandoned was) is
+not credited to them, and whenever spread would prove one of the adopted changes on one of
+these measures, the score is 3.5 or more. Without an adopted change the score stops at
+2.5; improvement since the first cycle started (over the whole chart if no cycle is
+dated) is named in the reason, by the same rule, instead of over-claiming.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Min, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from pdsa.models import Cycle
+from pdsa.selectors import testing_started_on
 from projects.models import ChangeIdea, Measure, Project
-from projects.selectors import measures_spc
+from projects.selectors import improvement_since, measures_spc
 
 Stage = Cycle.Stage
 SUSTAINED_POINTS = 6  # "over several months" of monthly data
@@ -55,8 +71,8 @@ SUSTAINED_POINTS = 6  # "over several months" of monthly data
 HOLDING_GAINS = frozenset(
     {Project.Status.SUSTAINING, Project.Status.SPREADING, Project.Status.COMPLETED}
 )
-# The rules that show a pattern; an astronomical point alone is one good month, not a win.
-PATTERN_RULES = frozenset({"shift", "trend", "two_in_three"})
+# A change adopted at a cycle's Act without a change idea: the cycle is the change.
+ADOPTED_WITHOUT_IDEA = Q(stage=Stage.DONE, decision=Cycle.Decision.ADOPT, change_idea=None)
 
 
 @dataclass(frozen=True)
@@ -111,18 +127,13 @@ def measure_evidence(
     testing_since: date | None,
     aim_target: float | None,
 ) -> MeasureEvidence:
-    """Whether ``measure`` shows special-cause improvement since ``testing_since`` and is
-    sustained at its target, from the SPC engine's result ``spc`` (None: not chartable)."""
+    """Whether ``measure`` shows special-cause improvement since ``testing_since`` (None:
+    over the whole chart) and is sustained at its target, from the SPC engine's result
+    ``spc`` (None: not chartable)."""
     is_outcome = measure.type == Measure.Type.OUTCOME
     if spc is None or measure.improvement_direction == "neutral":
         return MeasureEvidence(measure.name, is_outcome, improved=False, sustained=False)
-    since = testing_since.isoformat() if testing_since else ""
-    improved = any(
-        p["point_type"] == "special_cause_improvement"
-        and p["x"] >= since
-        and not PATTERN_RULES.isdisjoint(p["rules"])
-        for p in spc["points"]
-    )
+    improved = improvement_since(measure=measure, spc=spc, since=testing_since) is not None
     target = measure.target if measure.target is not None else (aim_target if is_outcome else None)
     recent = [p["value"] for p in spc["points"][-SUSTAINED_POINTS:]]
     sustained = spc.get("assurance_icon") == "consistent_pass" or (
@@ -133,22 +144,53 @@ def measure_evidence(
     return MeasureEvidence(measure.name, is_outcome, improved=improved, sustained=sustained)
 
 
+def adopted_changes_started_on(
+    *, project: Project, adopted_ideas: Mapping[int, datetime]
+) -> date | None:
+    """The day testing of the project's first adopted change began (see the module
+    docstring); ``adopted_ideas`` maps each adopted change idea to when it was recorded.
+    One query; None when nothing is adopted."""
+    tested = Cycle.objects.filter(project=project).filter(
+        Q(change_idea_id__in=list(adopted_ideas)) | ADOPTED_WITHOUT_IDEA
+    )
+    changes: dict[int | tuple[str, int], list[Cycle]] = {pk: [] for pk in adopted_ideas}
+    for cycle in tested.only("change_idea_id", "started_on", "planned_start", "created_at"):
+        # A cycle adopted without an idea is a change of its own.
+        changes.setdefault(cycle.change_idea_id or ("cycle", cycle.pk), []).append(cycle)
+    return min(
+        (
+            testing_started_on(cycles) or timezone.localdate(adopted_ideas[change])
+            for change, cycles in changes.items()
+        ),
+        default=None,
+    )
+
+
 def progress_evidence(*, project: Project) -> Evidence:
     """Read what the score needs from the record, in a fixed number of queries."""
     started = [Stage.DO, Stage.STUDY, Stage.ACT, Stage.DONE]
     studied = [Stage.ACT, Stage.DONE]
-    adopted_no_idea = Q(stage=Stage.DONE, decision=Cycle.Decision.ADOPT, change_idea=None)
     cycles = Cycle.objects.filter(project=project).aggregate(
         total=Count("id"),
         started=Count("id", filter=Q(stage__in=started)),
         studied=Count("id", filter=Q(stage__in=studied)),
         done=Count("id", filter=Q(stage=Stage.DONE)),
-        adopted_no_idea=Count("id", filter=adopted_no_idea),
-        testing_since=Min("started_on"),
+        adopted_no_idea=Count("id", filter=ADOPTED_WITHOUT_IDEA),
+        first_started=Min(Coalesce("started_on", "planned_start")),
     )
-    ideas = list(ChangeIdea.objects.filter(project=project).values_list("title", "status"))
-    adopted = [title for title, status in ideas if status == ChangeIdea.Status.ADOPTED]
+    ideas = list(
+        ChangeIdea.objects.filter(project=project).values_list(
+            "pk", "title", "status", "created_at"
+        )
+    )
+    adopted_ideas = {pk: at for pk, _, status, at in ideas if status == ChangeIdea.Status.ADOPTED}
+    adopted = [title for pk, title, *_ in ideas if pk in adopted_ideas]
     adopted += ["an adopted cycle"] * cycles["adopted_no_idea"]
+    testing_since = (
+        adopted_changes_started_on(project=project, adopted_ideas=adopted_ideas)
+        if adopted
+        else cycles["first_started"]
+    )
     measures = list(
         Measure.objects.filter(project=project).annotate(data_point_count=Count("data_points"))
     )
@@ -167,7 +209,7 @@ def progress_evidence(*, project: Project) -> Evidence:
             measure_evidence(
                 measure=m,
                 spc=readings.get(m.pk),
-                testing_since=cycles["testing_since"],
+                testing_since=testing_since,
                 aim_target=project.aim_target,
             )
             for m in measures
