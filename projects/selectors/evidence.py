@@ -16,7 +16,7 @@ it (its rebases, fixed baseline and options: ``measures_spc_readings`` /
   * trend: ``trend_points`` (7) consecutive points flagged by the trend rule, going the
     better way;
   * two-in-three: two points flagged by the two-in-three rule within three consecutive
-    points.
+    points (next to each other, or with one point between).
 - The improvement must begin after the change. Where the post-change pattern continues a
   stretch of consecutive improvement-flagged points from before the change, and that
   earlier part already holds a pattern of its own, the signal was running before the
@@ -80,17 +80,28 @@ def _flagged(point: Point, rule: str, direction: str) -> bool:
 
 def _improving_stretches(points: Sequence[Point], direction: str) -> list[list[Point]]:
     """Maximal runs of consecutive points (in one group) flagged as improvement by a
-    pattern rule."""
+    pattern rule. A point between two points flagged two-in-three belongs to their run:
+    the rule's window is three points, and the engine flags only the close ones."""
+    flagged = [any(_flagged(point, rule, direction) for rule in PATTERN_RULES) for point in points]
+    in_stretch = [
+        flagged[index]
+        or (
+            0 < index < len(points) - 1
+            and _flagged(points[index - 1], "two_in_three", direction)
+            and _flagged(points[index + 1], "two_in_three", direction)
+            and points[index - 1]["group"] == points[index + 1]["group"]
+        )
+        for index in range(len(points))
+    ]
     stretches: list[list[Point]] = []
     current: list[Point] = []
-    for point in points:
-        flagged = any(_flagged(point, rule, direction) for rule in PATTERN_RULES)
-        if flagged and current and current[-1]["group"] == point["group"]:
+    for point, member in zip(points, in_stretch, strict=True):
+        if member and current and current[-1]["group"] == point["group"]:
             current.append(point)
             continue
         if current:
             stretches.append(current)
-        current = [point] if flagged else []
+        current = [point] if member else []
     if current:
         stretches.append(current)
     return stretches

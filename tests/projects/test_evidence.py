@@ -20,6 +20,7 @@ BASELINE = [8.2, 7.9, 8.5, 7.6, 8.1, 8.4, 7.8, 8.0, 8.3, 7.7, 8.2, 7.9]
 SHIFTED = [6.0, 5.5, 5.8, 5.2, 5.6, 5.4, 5.9, 5.3, 5.5, 5.7, 5.1, 5.4]
 ONE_GOOD_MONTH = [8.1, 7.8, 8.4, 5.0, 8.2, 7.7, 8.3, 8.0, 7.8, 8.4, 8.0, 7.9]
 TWO_IN_THREE = [8.1, 7.8, 8.4, 6.0, 5.9, 7.9, 8.2, 8.3, 8.0, 8.4, 8.1, 7.9]
+TWO_IN_THREE_APART = [8.1, 7.8, 8.4, 6.0, 7.9, 5.9, 8.2, 8.3, 8.0, 8.4, 8.1, 7.9]
 CHANGE_STARTED = date(2024, 1, 1)
 
 
@@ -57,11 +58,20 @@ def test_one_good_month_since_the_change_is_not_improvement(project):
     assert since_the_change(measure) is None
 
 
-def test_two_of_three_near_the_limit_since_the_change_is_improvement(project):
-    signal = since_the_change(falls(project, BASELINE + TWO_IN_THREE))
+@pytest.mark.parametrize("since_the_change_values", [TWO_IN_THREE, TWO_IN_THREE_APART])
+def test_two_of_three_near_the_limit_since_the_change_is_improvement(
+    project, since_the_change_values
+):
+    signal = since_the_change(falls(project, BASELINE + since_the_change_values))
 
     assert signal is not None
     assert (signal.rules, signal.started) == (("two_in_three",), date(2024, 4, 1))
+
+
+def test_two_of_three_straddling_the_change_is_not_improvement_since(project):
+    measure = falls(project, BASELINE + TWO_IN_THREE_APART)
+
+    assert since_the_change(measure, since=date(2024, 5, 1)) is None
 
 
 def test_a_shift_that_began_before_the_change_is_not_credited_to_it(project):
