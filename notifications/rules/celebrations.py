@@ -22,9 +22,16 @@ from notifications.rules.drafts import Draft, drafts_for_recipients
 from notifications.rules.team import LIVE_STATUSES, everyone, team_by_project
 from notifications.rules.words import day, number, plural
 from pdsa.models import Cycle
+from pdsa.selectors import cycles_change_started_on
 from projects.models import ImprovementDirection, Measure, Project
+from projects.selectors import ImprovementSignal, improvement_since
 
 BETTER = {ImprovementDirection.INCREASE: "above", ImprovementDirection.DECREASE: "below"}
+ADOPTION_RULE_WORDS = {
+    "shift": "a shift",
+    "trend": "a trend",
+    "two_in_three": "two of three points near the limit",
+}
 
 
 def signal_wording(measure: Measure, reading: ev.Reading) -> tuple[str, str]:
@@ -130,38 +137,58 @@ def measure_wins(measures: Sequence[Measure], results: Mapping[int, dict]) -> li
 def adopted_changes(cycles: Iterable[Cycle]) -> list[Draft]:
     """A change adopted at a cycle's Act: the team, with the data's evidence if it has any.
 
-    The words follow the evidence: adopted with a sustained signal on a linked measure,
-    adopted with an early sign, or adopted on the team's judgement with no signal yet.
+    "Evidence behind the change" is special-cause improvement on a linked measure that
+    began since the change started (its ramp's first cycle), by the rule spread needs to
+    call it proven (``projects.selectors.improvement_since``): a shift or trend reads as a
+    sustained improvement, two-in-three alone as an early sign. One good point, or a
+    signal that was running before the change, is not evidence behind it: the change is
+    then adopted on the team's judgement (the measure's own celebration still says what
+    its latest point shows).
     """
     cycles = [cycle for cycle in cycles if cycle.decision == Cycle.Decision.ADOPT]
     measures = [m for cycle in cycles for m in cycle.measures.all()]
     results = ev.spc_by_measure(list({m.pk: m for m in measures}.values()))
+    started = cycles_change_started_on(cycles)
     team = team_by_project([cycle.project_id for cycle in cycles])
     drafts: list[Draft] = []
     for cycle in cycles:
         change = cycle.change_idea.title if cycle.change_idea_id else cycle.title
-        best = _strongest_signal(cycle.measures.all(), results)
+        since = started[cycle.pk]
+        signal = _strongest_since(cycle.measures.all(), results, since)
         title = f"Change adopted: {change}"
-        if best is None:
+        if signal is None:
             body = (
                 f'{cycle.project.title} adopted "{change}" after cycle {cycle.number}, on the '
                 "team's judgement from its tests. The linked measures show no special-cause "
                 "improvement yet; keep the data coming to see whether it shows."
             )
-            evidence: dict[str, Any] = {"strength": None}
+            evidence: dict[str, Any] = {"strength": None, "change_started": since.isoformat()}
         else:
-            measure, reading = best
+            measure = signal.measure
+            strength = _strength_since(signal)
             claim = {
                 ev.SUSTAINED: "shows a sustained improvement",
                 ev.EARLY: "shows an early sign of improvement",
-                ev.UNUSUAL: "has an unusually good latest point (keep watching)",
-            }[reading.strength]
+            }[strength]
             body = (
                 f'{cycle.project.title} adopted "{change}" after cycle {cycle.number}, and '
-                f"{measure.name} {claim}. Well done: a tested change with evidence behind it."
+                f"{measure.name} {claim} since the change started on {day(since)} "
+                f"({ADOPTION_RULE_WORDS[signal.rule]} from {signal.started:%b %Y}). Well "
+                "done: a tested change with evidence behind it."
             )
+            result = results[measure.pk]
             evidence = {
-                **reading.as_evidence(results[measure.pk], measure),
+                "strength": strength,
+                "rule": signal.rule,
+                "rules": list(signal.rules),
+                "point_type": signal.point_type,
+                "signal_started": signal.started.isoformat(),
+                "change_started": since.isoformat(),
+                "chart": result.get("chart"),
+                "variation_icon": result.get("variation_icon"),
+                "assurance_icon": result.get("assurance_icon"),
+                "target": measure.target,
+                "revision": measure.revision,
                 "measure": measure.name,
             }
         drafts += drafts_for_recipients(
@@ -172,7 +199,7 @@ def adopted_changes(cycles: Iterable[Cycle]) -> list[Draft]:
             subject_id=cycle.pk,
             project_id=cycle.project_id,
             cycle_id=cycle.pk,
-            measure_id=best[0].pk if best else None,
+            measure_id=signal.measure.pk if signal else None,
             period="",
             title=title,
             body=body,
@@ -185,17 +212,23 @@ def adopted_changes(cycles: Iterable[Cycle]) -> list[Draft]:
     return drafts
 
 
-def _strongest_signal(
-    measures: Iterable[Measure], results: Mapping[int, dict]
-) -> tuple[Measure, ev.Reading] | None:
-    order = [ev.SUSTAINED, ev.EARLY, ev.UNUSUAL]
-    readings = [
-        (measure, reading)
+def _strength_since(signal: ImprovementSignal) -> str:
+    return ev.SUSTAINED if signal.rule in ("shift", "trend") else ev.EARLY
+
+
+def _strongest_since(
+    measures: Iterable[Measure], results: Mapping[int, dict], since: date
+) -> ImprovementSignal | None:
+    """The linked measure whose improvement since ``since`` is strongest (sustained before
+    early, then the earliest to start), or None."""
+    signals = [
+        signal
         for measure in measures
-        if measure.pk in results and (reading := ev.improvement_reading(results[measure.pk]))
+        if (signal := improvement_since(measure=measure, spc=results.get(measure.pk), since=since))
     ]
-    readings.sort(key=lambda pair: order.index(pair[1].strength))
-    return readings[0] if readings else None
+    order = [ev.SUSTAINED, ev.EARLY]
+    signals.sort(key=lambda signal: (order.index(_strength_since(signal)), signal.started))
+    return signals[0] if signals else None
 
 
 def adopted_elsewhere(

@@ -172,7 +172,11 @@ def test_a_process_measure_meeting_its_target_is_not_the_aim(team, measure_with)
 # --- changes adopted ----------------------------------------------------------------
 
 
-def adopted_cycle(team, measures=(), decided_at=None) -> Cycle:
+# The tails of SERIES begin in September 2021, when the huddle started.
+HUDDLE_STARTED = date(2021, 9, 1)
+
+
+def adopted_cycle(team, measures=(), decided_at=None, started_on=HUDDLE_STARTED) -> Cycle:
     idea = ChangeIdeaFactory(project=team.project, title="Falls huddle at handover")
     cycle = CycleFactory(
         project=team.project,
@@ -180,19 +184,33 @@ def adopted_cycle(team, measures=(), decided_at=None) -> Cycle:
         stage=Cycle.Stage.DONE,
         decision=Cycle.Decision.ADOPT,
         decided_at=decided_at or NOW,
+        started_on=started_on,
     )
     cycle.measures.set(measures)
     return cycle
 
 
-def test_an_adopted_change_with_a_signal_cites_it(team, measure_with):
+def test_an_adopted_change_with_a_signal_since_it_started_cites_it(team, measure_with):
     cycle = adopted_cycle(team, [measure_with("shift")])
     cycle_adoption_celebrate(cycle_id=cycle.pk)
     [note] = celebrations(Kind.CHANGE_ADOPTED, recipient=team.lead)
     assert note.title == "Change adopted: Falls huddle at handover"
-    assert "and Falls (shift) shows a sustained improvement" in note.body
+    assert (
+        "and Falls (shift) shows a sustained improvement since the change started on "
+        "1 Sep 2021 (a shift from Sep 2021)"
+    ) in note.body
     assert note.evidence["strength"] == "sustained"
+    assert (note.evidence["rule"], note.evidence["signal_started"]) == ("shift", "2021-09-01")
+    assert note.evidence["change_started"] == "2021-09-01"
     assert note.cycle_id == cycle.pk
+
+
+def test_an_adopted_change_with_two_of_three_near_the_limit_cites_an_early_sign(team, measure_with):
+    cycle = adopted_cycle(team, [measure_with("two_in_three")])
+    cycle_adoption_celebrate(cycle_id=cycle.pk)
+    [note] = celebrations(Kind.CHANGE_ADOPTED, recipient=team.lead)
+    assert "shows an early sign of improvement since the change started" in note.body
+    assert note.evidence["strength"] == "early"
 
 
 def test_an_adopted_change_without_a_signal_does_not_over_claim(team, measure_with):
@@ -204,11 +222,20 @@ def test_an_adopted_change_without_a_signal_does_not_over_claim(team, measure_wi
     assert note.evidence["strength"] is None
 
 
-def test_an_adopted_change_with_one_good_point_says_keep_watching(team, measure_with):
+def test_one_good_point_is_not_evidence_behind_an_adopted_change(team, measure_with):
     cycle = adopted_cycle(team, [measure_with("astronomical")])
     cycle_adoption_celebrate(cycle_id=cycle.pk)
     [note] = celebrations(Kind.CHANGE_ADOPTED, recipient=team.lead)
-    assert "has an unusually good latest point (keep watching)" in note.body
+    assert "on the team's judgement" in note.body
+    assert note.evidence["strength"] is None
+
+
+def test_a_shift_that_began_before_the_change_is_not_cited_for_it(team, measure_with):
+    cycle = adopted_cycle(team, [measure_with("shift")], started_on=date(2021, 12, 1))
+    cycle_adoption_celebrate(cycle_id=cycle.pk)
+    [note] = celebrations(Kind.CHANGE_ADOPTED, recipient=team.lead)
+    assert "on the team's judgement" in note.body
+    assert note.evidence["strength"] is None
 
 
 def test_a_cycle_no_longer_adopted_is_not_celebrated(team):
