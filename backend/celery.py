@@ -6,6 +6,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 
@@ -51,3 +52,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/10"),
     },
 }
+
+
+@worker_ready.connect
+def _heartbeat_on_start(sender, **kwargs) -> None:
+    # Beat's first heartbeat is a minute away; this one tells /healthz at once that a
+    # worker is consuming (it goes through the broker like any task).
+    sender.app.send_task("backend.tasks.worker_heartbeat")
