@@ -1,0 +1,29 @@
+"""Strategic aims, improvement projects, their teams and driver diagrams, and measures."""
+
+from projects.models.choices import (
+    RATIO_CHARTS,
+    ChartType,
+    Frequency,
+    ImprovementDirection,
+    QualityDimension,
+)
+from projects.models.diagram import ChangeIdea, Driver
+from projects.models.measures import DataPoint, Measure, MeasureDefinition, Rebase
+from projects.models.portfolio import Project, ProjectMember, StrategicAim
+
+__all__ = [
+    "RATIO_CHARTS",
+    "ChangeIdea",
+    "ChartType",
+    "DataPoint",
+    "Driver",
+    "Frequency",
+    "ImprovementDirection",
+    "Measure",
+    "MeasureDefinition",
+    "Project",
+    "ProjectMember",
+    "QualityDimension",
+    "Rebase",
+    "StrategicAim",
+]
