@@ -9,7 +9,7 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
 if not os.environ.get("REDIS_URL"):
-    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+    os.environ.setdefault("CELERY_BROKER_URL", "memory://localhost/")
 
 from backend.settings import *  # noqa: F403
 from backend.settings import REDIS_URL
