@@ -112,6 +112,44 @@ def _stored_json(data: Any) -> Any:
     return json.loads(json.dumps(data, cls=JSONEncoder))
 
 
+def _still_in_progress() -> ApplicationError:
+    return ApplicationError(
+        "The first request with this key is still being processed.",
+        field=IDEMPOTENCY_HEADER,
+        code="idempotency_in_progress",
+        status_code=409,
+    )
+
+
+def _run_once(
+    record: IdempotencyRecord,
+    run: Callable[[], HttpResponse],
+    to_replay: Callable[[HttpResponse], dict[str, Any] | None],
+) -> HttpResponse:
+    """Do the request's work and record its outcome in one transaction.
+
+    ``to_replay`` gives the response fields a retry should get, or None for a response
+    not worth keeping (a refusal): the key is then released, as it is when the work
+    fails, so a corrected retry can use it.
+    """
+    mine = IdempotencyRecord.objects.filter(pk=record.pk, lease_token=record.lease_token)
+    try:
+        with transaction.atomic():
+            response = run()
+            replay = to_replay(response)
+            if replay is not None:
+                if not mine.update(
+                    state=IdempotencyRecord.State.DONE, updated_at=timezone.now(), **replay
+                ):
+                    raise _still_in_progress()  # our lease was taken over: the new holder wins
+                return response
+    except BaseException:
+        mine.delete()
+        raise
+    mine.delete()
+    return response
+
+
 def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
     """Make a create handler safe to retry with an ``Idempotency-Key`` header.
 
@@ -135,34 +173,17 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
         claimed = _claim(request, key)
         if isinstance(claimed, Response):
             return claimed
-        record = claimed
-        try:
-            with transaction.atomic():
-                response = handler(view, request, *args, **kwargs)
-                if status.is_success(response.status_code):
-                    headers = {h: response[h] for h in ("Location", "ETag") if h in response}
-                    updated = IdempotencyRecord.objects.filter(
-                        pk=record.pk, lease_token=record.lease_token
-                    ).update(
-                        state=IdempotencyRecord.State.DONE,
-                        response_status=response.status_code,
-                        response_body=_stored_json(response.data),
-                        response_headers=headers,
-                        updated_at=timezone.now(),
-                    )
-                    if not updated:  # our lease was taken over: let the new holder win
-                        raise ApplicationError(
-                            "The first request with this key is still being processed.",
-                            field=IDEMPOTENCY_HEADER,
-                            code="idempotency_in_progress",
-                            status_code=409,
-                        )
-                    return response
-        except BaseException:
-            IdempotencyRecord.objects.filter(pk=record.pk, lease_token=record.lease_token).delete()
-            raise
-        IdempotencyRecord.objects.filter(pk=record.pk, lease_token=record.lease_token).delete()
-        return response
+
+        def to_replay(response: Response) -> dict[str, Any] | None:
+            if not status.is_success(response.status_code):
+                return None
+            return {
+                "response_status": response.status_code,
+                "response_body": _stored_json(response.data),
+                "response_headers": {h: response[h] for h in ("Location", "ETag") if h in response},
+            }
+
+        return _run_once(claimed, lambda: handler(view, request, *args, **kwargs), to_replay)
 
     return wrapper
 
@@ -206,31 +227,20 @@ def idempotent_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
                 if name in claimed:
                     replay[name] = claimed[name]
             return replay
-        record = claimed
+
+        def to_replay(response: HttpResponse) -> dict[str, Any] | None:
+            if response.status_code not in (301, 302, 303):
+                return None
+            return {
+                "response_status": response.status_code,
+                "response_headers": {"Location": response["Location"]},
+            }
+
         try:
-            with transaction.atomic():
-                response = view(request, *args, **kwargs)
-                if response.status_code in (301, 302, 303):
-                    updated = IdempotencyRecord.objects.filter(
-                        pk=record.pk, lease_token=record.lease_token
-                    ).update(
-                        state=IdempotencyRecord.State.DONE,
-                        response_status=response.status_code,
-                        response_headers={"Location": response["Location"]},
-                        updated_at=timezone.now(),
-                    )
-                    if updated:
-                        return response
-                    transaction.set_rollback(True)
-                    return HttpResponse(
-                        "The first request with this key is still being processed.",
-                        status=409,
-                        content_type="text/plain",
-                    )
-        except BaseException:
-            IdempotencyRecord.objects.filter(pk=record.pk, lease_token=record.lease_token).delete()
-            raise
-        IdempotencyRecord.objects.filter(pk=record.pk, lease_token=record.lease_token).delete()
-        return response
+            return _run_once(claimed, lambda: view(request, *args, **kwargs), to_replay)
+        except ApplicationError as refusal:
+            return HttpResponse(
+                refusal.message, status=refusal.status_code, content_type="text/plain"
+            )
 
     return wrapper
