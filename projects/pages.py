@@ -31,7 +31,7 @@ from projects.selectors import (
     can_edit_project,
     driver_diagram,
     measure_list,
-    measures_spc,
+    measures_spc_summaries,
     project_get,
     project_list,
 )
@@ -133,7 +133,8 @@ def my_projects(request: HttpRequest) -> HttpResponse:
         project__in=projects, type=Measure.Type.OUTCOME
     ):
         outcomes.setdefault(measure.project_id, measure)
-    readings = measures_spc(list(outcomes.values()))
+    # Only the icon is drawn here: the small cached summary, not the whole chart result.
+    readings = measures_spc_summaries(list(outcomes.values()))
     today = timezone.localdate()
     rows = []
     for project in projects:
@@ -157,7 +158,7 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
     measures = list(
         measure_list(user=request.user).filter(project=project).order_by("type", "name")
     )
-    readings = measures_spc(measures)
+    readings = measures_spc_summaries(measures)
     cycles = list(project.cycles.select_related("change_idea").order_by("-number"))
     stages = [
         {"value": value, "label": label, "cycles": [c for c in cycles if c.stage == value]}
