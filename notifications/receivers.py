@@ -5,35 +5,21 @@ reconcile, which derives the same celebrations from the database."""
 
 from __future__ import annotations
 
-import logging
-
-from django.db import transaction
 from django.dispatch import receiver
 
+from backend.jobs import enqueue_on_commit
 from notifications.tasks import cycle_adoption_celebrate, measure_wins_detect
 from pdsa.signals import cycle_decided
 from projects.signals import measure_data_changed
 
-logger = logging.getLogger(__name__)
-
-
-def _enqueue_on_commit(task, *args) -> None:
-    def publish() -> None:
-        try:
-            task.delay(*args)
-        except Exception:  # the broker is down: the daily reconcile makes it up
-            logger.exception("Could not enqueue %s%r", task.name, args)
-
-    transaction.on_commit(publish)
-
 
 @receiver(measure_data_changed, dispatch_uid="notifications.measure_data_changed")
 def detect_wins_after_data(sender, measure, by=None, **kwargs) -> None:
-    _enqueue_on_commit(measure_wins_detect, measure.pk)
+    enqueue_on_commit(measure_wins_detect, measure.pk)
 
 
 @receiver(cycle_decided, dispatch_uid="notifications.cycle_decided")
 def celebrate_adopted_change(sender, cycle, decision, by=None, **kwargs) -> None:
     if decision != "adopt":
         return
-    _enqueue_on_commit(cycle_adoption_celebrate, cycle.pk)
+    enqueue_on_commit(cycle_adoption_celebrate, cycle.pk)

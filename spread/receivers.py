@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend.jobs import enqueue_on_commit
 from backend.models import User
 from pdsa.models import Cycle
 from projects.models import Measure
@@ -27,4 +28,4 @@ def suggest_after_data_changed(sender: Any, *, measure: Measure, **kwargs: Any) 
     """New data may show the win an adopted change was waiting for. Checked by a task
     after commit: a reading of data that then rolled back must never be acted on."""
     if measure.project_id is not None:
-        tasks.candidates_suggest_for_project.delay_on_commit(measure.project_id)
+        enqueue_on_commit(tasks.candidates_suggest_for_project, measure.project_id)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
+from backend.jobs import enqueue_each_on_commit
 from notifications.models import Channel, Notification, Preference
 from notifications.rules import Draft
 from notifications.rules.team import chunked
-
-logger = logging.getLogger(__name__)
 
 
 def preferences_for(user_ids: Iterable[int]) -> dict[int, Preference]:
@@ -108,23 +105,8 @@ def _row(draft: Draft, preference: Preference, now: datetime) -> Notification:
 
 
 def deliveries_enqueue_on_commit(notification_ids: Sequence[int]) -> None:
-    """One delivery task per notification, published only if the transaction commits.
+    """One delivery task per notification, published only if the transaction commits; a
+    broker that is down is healed by the delivery sweep (``backend.jobs``)."""
+    from notifications.tasks import notification_deliver
 
-    A broker that is down must not turn a committed write into an error for the user: a
-    failed publish is logged, and the delivery sweep finds the row later.
-    """
-    if not notification_ids:
-        return
-    ids = list(notification_ids)
-
-    def publish() -> None:
-        from notifications.tasks import notification_deliver
-
-        for notification_id in ids:
-            try:
-                notification_deliver.delay(notification_id)
-            except Exception:  # the sweep retries; the caller's write already committed
-                logger.exception("Could not enqueue delivery of notification %s", notification_id)
-                return
-
-    transaction.on_commit(publish)
+    enqueue_each_on_commit(notification_deliver, list(notification_ids))

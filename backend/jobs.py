@@ -1,0 +1,51 @@
+"""The one way to hand work to the Celery worker from a write.
+
+A task is published only once the writing transaction commits (a rolled-back write
+enqueues nothing), and publishing can never fail the request that caused it: with the
+broker down, the failure is logged and the periodic job that derives the same effects
+from the database (the nightly reconcile, the delivery sweep) makes it up. Every task is
+safe to run twice, so that healing never doubles an effect.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Task
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task: Task, *args: Any) -> None:
+    """Publish ``task(*args)`` after the current transaction commits; never raise."""
+
+    def publish() -> None:
+        try:
+            task.delay(*args)
+        except Exception:  # the broker is down; the reconcile or the sweep makes it up
+            logger.exception(
+                "Could not enqueue %s%r; the next periodic run heals it", task.name, args
+            )
+
+    transaction.on_commit(publish)
+
+
+def enqueue_each_on_commit(task: Task, ids: list[Any]) -> None:
+    """Publish ``task(id)`` for each id after commit, stopping at the first broker failure
+    (the rest would fail the same way; the periodic run picks them all up)."""
+    if not ids:
+        return
+
+    def publish() -> None:
+        for one in ids:
+            try:
+                task.delay(one)
+            except Exception:
+                logger.exception(
+                    "Could not enqueue %s(%r); the next periodic run heals it", task.name, one
+                )
+                return
+
+    transaction.on_commit(publish)
