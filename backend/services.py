@@ -6,20 +6,19 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
 from backend import selectors
-from backend.errors import ApplicationError
+from backend.errors import ApplicationError, forbid
 from backend.models import ADMIN_ROLES, Membership, Organisation, Unit, User, WorkerHeartbeat
 
 
 def ensure_role(*, user: User, organisation_id: int, roles: frozenset[str], action: str) -> None:
     """Refuse (403) a user who may see the organisation but not do ``action`` in it."""
     if not selectors.has_role(user=user, organisation_id=organisation_id, roles=roles):
-        raise PermissionDenied(f"Your role does not allow you to {action}.")
+        forbid(f"Your role does not allow you to {action}.")
 
 
 def token_create(*, email: str, password: str, request: Any = None) -> tuple[str, datetime | None]:

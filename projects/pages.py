@@ -13,7 +13,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +22,7 @@ from django.utils.http import urlencode
 
 from backend.idempotency import idempotent_page
 from backend.models import User
-from backend.pages import PageForm, invalid_form_response
+from backend.pages import PageForm, invalid_form_response, save_or_refuse
 from projects.chart_svg import VARIATION_BADGES
 from projects.models import RATIO_CHARTS, Frequency, Measure, Project
 from projects.selectors import (
@@ -243,17 +242,6 @@ class DataPointForm(PageForm):
         super().__init__(*args, **kwargs)
         self.fields["measure"].queryset = measures
 
-    def add_upsert_errors(self, error: ValidationError) -> None:
-        """The service names fields ``point.value``; put each message beside its field."""
-        for key, errors in error.message_dict.items():
-            name = key.rsplit(".", 1)[-1]
-            if name in self.fields:
-                label = self.fields[name].label.split(" (")[0]
-                for message in errors:
-                    self.add_error(name, f"{label} {message}")
-            else:
-                self.add_error(None, errors)
-
 
 @login_required
 @idempotent_page
@@ -277,13 +265,13 @@ def data_point_new(request: HttpRequest) -> HttpResponse:
             row |= {"numerator": data["numerator"], "denominator": data["denominator"]}
         else:
             row["value"] = data["value"]
-        try:
-            data_points_upsert(measure=measure, rows=[row], by=request.user, labels=["point"])
-        except ValidationError as error:
-            form.add_upsert_errors(error)
-        except PermissionDenied as refusal:
-            form.add_error("measure", str(refusal) or "You cannot add data to this measure")
-        else:
+        saved = save_or_refuse(
+            form,
+            lambda: data_points_upsert(
+                measure=measure, rows=[row], by=request.user, labels=["point"]
+            ),
+        )
+        if saved is not None:
             messages.success(request, f"Saved {measure.name} for {data['period']:%-d %B %Y}.")
             target = (
                 reverse("project-page", args=[measure.project_id])
