@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from backend.etags import check_if_match, etag_for
+from backend.etags import etag_response, if_match
 from backend.schema import ErrorSerializer
 from notifications import selectors, services
 from notifications.models import Kind, Notification
@@ -100,12 +100,11 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         until you change them: both channels, nothing muted, Monday, no quiet hours."""
         current = selectors.preference_get(user=request.user)
         if request.method == "PUT":
-            check_if_match(request, PreferenceSerializer(current).data)
             data = PreferenceSerializer(current, data=request.data)
             data.is_valid(raise_exception=True)
-            current = services.preference_update(user=request.user, **data.validated_data)
-        body = PreferenceSerializer(current).data
-        return Response(body, headers={"ETag": etag_for(body)})
+            with if_match(request, lock=current, represent=lambda p: PreferenceSerializer(p).data):
+                current = services.preference_update(user=request.user, **data.validated_data)
+        return etag_response(PreferenceSerializer(current).data)
 
 
 @extend_schema(tags=["caseload"])
