@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 
 from backend.errors import forbid
 from backend.idempotency import idempotent_page
@@ -350,9 +350,3 @@ def cycle_page(request: HttpRequest, pk: int) -> HttpResponse:
     if form is not None and form.errors:
         return invalid_form_response(request, "pdsa/cycle.html", context)
     return render(request, "pdsa/cycle.html", context)
-
-
-urlpatterns = [
-    path("cycles/new/", cycle_new, name="cycle-new"),
-    path("cycles/<int:pk>/", cycle_page, name="cycle-page"),
-]

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -296,10 +296,3 @@ def data_point_new(request: HttpRequest) -> HttpResponse:
     if form.errors:
         return invalid_form_response(request, "projects/data_point_form.html", context)
     return render(request, "projects/data_point_form.html", context)
-
-
-urlpatterns = [
-    path("", my_projects, name="my-projects"),
-    path("projects/<int:pk>/", project_page, name="project-page"),
-    path("data/new/", data_point_new, name="data-point-new"),
-]
