@@ -4,6 +4,7 @@ deleting a cycle that was never started."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from backend.errors import ApplicationError
 from backend.models import User
+from backend.unset import UNSET, Unset, given
 from pdsa.models import Cycle, CycleQuestion, CycleTask
 from pdsa.rules import DECISION_STAGES
 from pdsa.services.common import (
@@ -22,32 +24,10 @@ from pdsa.services.common import (
     idea_mark_testing,
     record_cycle_change,
 )
-from projects.models import Measure, Project
+from projects.models import ChangeIdea, Measure, Project
 
 Stage = Cycle.Stage
 
-# What a person writes on the worksheet; stage, number and the dates of moves are the method's.
-WORKSHEET_FIELDS = frozenset(
-    {
-        "title",
-        "purpose",
-        "owner",
-        "change_idea",
-        "parent",
-        "objective",
-        "data_collection_plan",
-        "planned_start",
-        "planned_end",
-        "started_on",
-        "observations",
-        "problems",
-        "ended_on",
-        "learning",
-        "decision",
-        "next_steps",
-        "spread_note",
-    }
-)
 QUESTION_FIELDS = ("question", "prediction", "result")
 TASK_FIELDS = ("what", "who", "when", "where", "done")
 
@@ -217,22 +197,52 @@ def cycle_create(
     tasks: Sequence[Mapping[str, Any]] = (),
     measures: Sequence[Measure] = (),
     cloned_from: Cycle | None = None,
-    **fields: Any,
+    purpose: str = Cycle.Purpose.TEST_CHANGE,
+    owner: User | None = None,
+    change_idea: ChangeIdea | None = None,
+    parent: Cycle | None = None,
+    objective: str = "",
+    data_collection_plan: str = "",
+    planned_start: date | None = None,
+    planned_end: date | None = None,
+    started_on: date | None = None,
+    observations: str = "",
+    problems: str = "",
+    ended_on: date | None = None,
+    learning: str = "",
+    decision: str = "",
+    next_steps: str = "",
+    spread_note: str = "",
 ) -> tuple[Cycle, bool]:
     """Log a new cycle in Plan, numbered next in its project; a title is enough (quick log).
 
     ``uuid`` is the client's own id for the new record. When a cycle with it already
     exists in this project (an offline save sent again), that cycle comes back unchanged
     with ``created`` False and nothing in the call is applied; a uuid used in another
-    project is refused. Returns ``(cycle, created)``.
+    project is refused. The owner is whoever logs it unless named. Returns
+    ``(cycle, created)``.
     """
     ensure_can_edit(user=by, project=project)
-    unknown = set(fields) - WORKSHEET_FIELDS
-    if unknown:
-        raise TypeError(f"cycle_create() got unexpected fields: {sorted(unknown)}")
     if uuid is not None and (existing := _existing_for_uuid(uuid=uuid, project=project)):
         return existing, False
-    fields.setdefault("owner", by)
+    fields = {
+        "purpose": purpose,
+        "owner": owner or by,
+        "change_idea": change_idea,
+        "parent": parent,
+        "objective": objective,
+        "data_collection_plan": data_collection_plan,
+        "planned_start": planned_start,
+        "planned_end": planned_end,
+        "started_on": started_on,
+        "observations": observations,
+        "problems": problems,
+        "ended_on": ended_on,
+        "learning": learning,
+        "decision": decision,
+        "next_steps": next_steps,
+        "spread_note": spread_note,
+    }
     cycle = Cycle(
         project=project,
         title=title,
@@ -290,17 +300,50 @@ def cycle_update(
     questions: Sequence[Mapping[str, Any]] | None = None,
     tasks: Sequence[Mapping[str, Any]] | None = None,
     measures: Sequence[Measure] | None = None,
-    **fields: Any,
+    title: str | Unset = UNSET,
+    purpose: str | Unset = UNSET,
+    owner: User | Unset | None = UNSET,
+    change_idea: ChangeIdea | Unset | None = UNSET,
+    parent: Cycle | Unset | None = UNSET,
+    objective: str | Unset = UNSET,
+    data_collection_plan: str | Unset = UNSET,
+    planned_start: date | Unset | None = UNSET,
+    planned_end: date | Unset | None = UNSET,
+    started_on: date | Unset | None = UNSET,
+    observations: str | Unset = UNSET,
+    problems: str | Unset = UNSET,
+    ended_on: date | Unset | None = UNSET,
+    learning: str | Unset = UNSET,
+    decision: str | Unset = UNSET,
+    next_steps: str | Unset = UNSET,
+    spread_note: str | Unset = UNSET,
 ) -> Cycle:
     """Save any part of the worksheet as a draft: saving never needs it to be complete.
 
-    ``questions`` and ``tasks``, when given, become the cycle's list in that order (rows
-    with an ``id`` are updated, rows without are added, rows left out are removed).
+    Only what is given changes. ``questions`` and ``tasks``, when given, become the
+    cycle's list in that order (rows with an ``id`` are updated, rows without are added,
+    rows left out are removed).
     """
     ensure_can_edit(user=by, project=cycle.project)
-    unknown = set(fields) - WORKSHEET_FIELDS
-    if unknown:
-        raise TypeError(f"cycle_update() got unexpected fields: {sorted(unknown)}")
+    fields = given(
+        title=title,
+        purpose=purpose,
+        owner=owner,
+        change_idea=change_idea,
+        parent=parent,
+        objective=objective,
+        data_collection_plan=data_collection_plan,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        started_on=started_on,
+        observations=observations,
+        problems=problems,
+        ended_on=ended_on,
+        learning=learning,
+        decision=decision,
+        next_steps=next_steps,
+        spread_note=spread_note,
+    )
     if "decision" in fields:
         _check_decision_edit(cycle=cycle, decision=fields["decision"])
     idea_before = cycle.change_idea_id

@@ -6,6 +6,11 @@ is asking, runs in a transaction and records ``by`` in the history.
 """
 
 from projects.services.aims import aim_create, aim_update
+from projects.services.approval import (
+    project_approval_request,
+    project_approve,
+    project_return,
+)
 from projects.services.data import DataUpsert, data_point_delete, data_points_upsert
 from projects.services.diagram import (
     change_idea_create,
@@ -28,6 +33,7 @@ from projects.services.measures import (
 )
 from projects.services.projects import (
     ensure_can_edit_project,
+    needs_approval,
     project_create,
     project_member_add,
     project_member_remove,
@@ -56,10 +62,14 @@ __all__ = [
     "measure_definition_update",
     "measure_delete",
     "measure_update",
+    "needs_approval",
+    "project_approval_request",
+    "project_approve",
     "project_create",
     "project_member_add",
     "project_member_remove",
     "project_member_update",
+    "project_return",
     "project_transition",
     "project_update",
     "rebase_create",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from backend.errors import forbid, refuse
 from backend.history import save_with_history
 from backend.models import Organisation, User
+from backend.unset import UNSET, Unset, given
 from projects.models import (
     RATIO_CHARTS,
     ChartType,
@@ -29,22 +30,6 @@ from projects.services._shared import same_organisation
 
 # Options that change what the chart says: a new revision, so no cached reading survives.
 SPC_OPTIONS = frozenset({"target", "improvement_direction", "chart_type", "fix_after_n_points"})
-MEASURE_FIELDS = frozenset(
-    {
-        "definition",
-        "type",
-        "name",
-        "operational_definition",
-        "unit",
-        "improvement_direction",
-        "chart_type",
-        "frequency",
-        "target",
-        "fix_after_n_points",
-    }
-)
-# What a measure takes from its library definition when the team does not say otherwise.
-INHERITED = ("name", "operational_definition", "unit", "improvement_direction", "chart_type")
 NON_NEGATIVE_CHARTS = frozenset({ChartType.C, ChartType.G, ChartType.T})
 MIN_BASELINE = 12
 
@@ -170,47 +155,88 @@ def measure_create(
     project: Project | None = None,
     aim: StrategicAim | None = None,
     definition: MeasureDefinition | None = None,
-    **fields: Any,
+    type: str = Measure.Type.OUTCOME,
+    name: str | None = None,
+    operational_definition: str | None = None,
+    unit: str | None = None,
+    improvement_direction: str | None = None,
+    chart_type: str | None = None,
+    frequency: str | None = None,
+    target: float | None = None,
+    fix_after_n_points: int | None = None,
 ) -> Measure:
     """Add an outcome, process or balancing measure to a project or to an aim, from the
-    library (its wording and chart choices copied unless given) or defined here."""
+    library (its wording and chart choices copied where None) or defined here."""
     if (project is None) == (aim is None):
         refuse("A measure belongs to a project or to an aim: give exactly one.", field="project")
     owner = project or aim
     measure = Measure(organisation_id=owner.organisation_id, project=project, aim=aim)
     ensure_can_edit_measure(by=by, measure=measure, action="add measures")
-    if definition is not None:
-        for name in INHERITED:
-            fields.setdefault(name, getattr(definition, name))
-        fields.setdefault("frequency", definition.frequency)
-    if not fields.get("name"):
+    own = {
+        "name": name,
+        "operational_definition": operational_definition,
+        "unit": unit,
+        "improvement_direction": improvement_direction,
+        "chart_type": chart_type,
+        "frequency": frequency,
+    }
+    for field, value in own.items():
+        if value is None and definition is not None:
+            value = getattr(definition, field)
+        if value is not None:
+            setattr(measure, field, value)
+    if not measure.name:
         refuse("A measure needs a name (or a definition from the library).", field="name")
     measure.definition = definition
-    for name, value in fields.items():
-        setattr(measure, name, value)
+    measure.type = type
+    measure.target = target
+    measure.fix_after_n_points = fix_after_n_points
     _check_options(measure)
     save_with_history(measure, by=by)
     return measure
 
 
 @transaction.atomic
-def measure_update(*, by: User, measure: Measure, **fields: Any) -> Measure:
+def measure_update(
+    *,
+    by: User,
+    measure: Measure,
+    definition: MeasureDefinition | Unset | None = UNSET,
+    type: str | Unset = UNSET,
+    name: str | Unset = UNSET,
+    operational_definition: str | Unset = UNSET,
+    unit: str | Unset = UNSET,
+    improvement_direction: str | Unset = UNSET,
+    chart_type: str | Unset = UNSET,
+    frequency: str | Unset = UNSET,
+    target: float | Unset | None = UNSET,
+    fix_after_n_points: int | Unset | None = UNSET,
+) -> Measure:
     """Change a measure's wording, target or SPC options; a change of target, direction,
     chart type or baseline moves it to a new revision (charts recomputed)."""
     ensure_can_edit_measure(by=by, measure=measure, action="change this measure")
-    unexpected = set(fields) - MEASURE_FIELDS
-    if unexpected:
-        raise TypeError(f"measure_update got unexpected fields: {sorted(unexpected)}")
-    chart_type = fields.get("chart_type", measure.chart_type)
-    if chart_type != measure.chart_type:
-        misfit = _misfits(measure, chart_type)
+    fields = given(
+        definition=definition,
+        type=type,
+        name=name,
+        operational_definition=operational_definition,
+        unit=unit,
+        improvement_direction=improvement_direction,
+        chart_type=chart_type,
+        frequency=frequency,
+        target=target,
+        fix_after_n_points=fix_after_n_points,
+    )
+    new_chart_type = fields.get("chart_type", measure.chart_type)
+    if new_chart_type != measure.chart_type:
+        misfit = _misfits(measure, new_chart_type)
         if misfit:
             refuse(misfit, field="chart_type")
     changes_reading = any(
         name in SPC_OPTIONS and getattr(measure, name) != value for name, value in fields.items()
     )
-    for name, value in fields.items():
-        setattr(measure, name, value)
+    for field, value in fields.items():
+        setattr(measure, field, value)
     _check_options(measure)
     save_with_history(measure, by=by)
     if changes_reading:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,29 +11,25 @@ from django.utils import timezone
 from backend.errors import forbid, refuse
 from backend.history import save_with_history
 from backend.models import Unit, User
+from backend.unset import UNSET, Unset, given
 from projects.lifecycle import FINAL, transition_refusal
 from projects.models import Project, ProjectMember, StrategicAim
-from projects.selectors import can_create_project, can_edit_project, can_reopen_project
+from projects.selectors import (
+    can_approve_projects,
+    can_create_project,
+    can_edit_project,
+    can_reopen_project,
+)
 from projects.services._shared import ensure_member, same_organisation
+from projects.signals import project_approval_requested
 
 Status = Project.Status
-PROJECT_FIELDS = frozenset(
-    {
-        "title",
-        "unit",
-        "aim_statement",
-        "aim_what",
-        "aim_how_much",
-        "aim_baseline",
-        "aim_target",
-        "aim_by_when",
-        "problem",
-        "background",
-    }
-)
+Approval = Project.Approval
 # A team may register a project that is already running; anything further along is
 # reached through the lifecycle.
 STARTING_STATUSES = frozenset({Status.PROPOSED, Status.ACTIVE})
+# Approval states in which the project waits for a coach or the QI team.
+WAITING = frozenset({Approval.PENDING, Approval.RETURNED})
 EDITORS = "the project's team, its coach and the QI team"
 
 
@@ -49,10 +45,12 @@ def _check_links(*, organisation_id: int, unit: Unit, aims: Iterable[StrategicAi
         same_organisation(aim, organisation_id, field="aims", what="aim")
 
 
-def _check_fields(fields: dict[str, Any], *, name: str) -> None:
-    unexpected = set(fields) - PROJECT_FIELDS
-    if unexpected:
-        raise TypeError(f"{name} got unexpected fields: {sorted(unexpected)}")
+def needs_approval(*, by: User, unit: Unit) -> bool:
+    """Whether a project ``by`` registers in ``unit`` waits for approval: the organisation
+    approves new projects and ``by`` is not one of those who approve them."""
+    return unit.organisation.projects_need_approval and not can_approve_projects(
+        user=by, organisation_id=unit.organisation_id
+    )
 
 
 @transaction.atomic
@@ -63,10 +61,21 @@ def project_create(
     title: str,
     aims: Iterable[StrategicAim] = (),
     status: str = Status.PROPOSED,
-    **fields: Any,
+    aim_statement: str = "",
+    aim_what: str = "",
+    aim_how_much: str = "",
+    aim_baseline: float | None = None,
+    aim_target: float | None = None,
+    aim_by_when: date | None = None,
+    problem: str = "",
+    background: str = "",
 ) -> Project:
-    """Register an improvement project in a unit; whoever registers it becomes its lead."""
-    _check_fields(fields, name="project_create")
+    """Register an improvement project in a unit; whoever registers it becomes its lead.
+
+    Where the organisation approves new projects, a project registered by someone who
+    does not approve them starts proposed and waiting for approval, whatever status was
+    asked for, and ``project_approval_requested`` is sent so the approvers hear of it.
+    """
     if not can_create_project(user=by, organisation_id=unit.organisation_id):
         forbid(
             "Leaders read and sponsor projects; ask a member of the team, a coach or the "
@@ -77,6 +86,9 @@ def project_create(
     aims = list(aims)
     _check_links(organisation_id=unit.organisation_id, unit=unit, aims=aims)
     now = timezone.now()
+    waits = needs_approval(by=by, unit=unit)
+    if waits:
+        status = Status.PROPOSED
     project = Project(
         organisation_id=unit.organisation_id,
         unit=unit,
@@ -86,30 +98,66 @@ def project_create(
         started_on=timezone.localdate() if status == Status.ACTIVE else None,
         last_activity_at=now,
         created_by=by,
-        **fields,
+        aim_statement=aim_statement,
+        aim_what=aim_what,
+        aim_how_much=aim_how_much,
+        aim_baseline=aim_baseline,
+        aim_target=aim_target,
+        aim_by_when=aim_by_when,
+        problem=problem,
+        background=background,
+        approval=Approval.PENDING if waits else Approval.NOT_NEEDED,
+        approval_requested_at=now if waits else None,
     )
     save_with_history(project, by=by)
     project.aims.set(aims)
     ProjectMember.objects.create(project=project, user=by, role=ProjectMember.Role.LEAD)
+    if waits:
+        project_approval_requested.send(sender=Project, project=project, by=by)
     return project
 
 
 @transaction.atomic
 def project_update(
-    *, by: User, project: Project, aims: Iterable[StrategicAim] | None = None, **fields: Any
+    *,
+    by: User,
+    project: Project,
+    aims: Iterable[StrategicAim] | Unset = UNSET,
+    title: str | Unset = UNSET,
+    unit: Unit | Unset = UNSET,
+    aim_statement: str | Unset = UNSET,
+    aim_what: str | Unset = UNSET,
+    aim_how_much: str | Unset = UNSET,
+    aim_baseline: float | Unset | None = UNSET,
+    aim_target: float | Unset | None = UNSET,
+    aim_by_when: date | Unset | None = UNSET,
+    problem: str | Unset = UNSET,
+    background: str | Unset = UNSET,
 ) -> Project:
     """Change a project's title, unit, aim statement, problem or background, or its aims.
 
-    The status changes only through ``project_transition``.
+    Only what is given changes. The status changes only through ``project_transition``.
     """
-    _check_fields(fields, name="project_update")
     ensure_can_edit_project(by=by, project=project, action="change")
-    for name, value in fields.items():
+    changes = given(
+        title=title,
+        unit=unit,
+        aim_statement=aim_statement,
+        aim_what=aim_what,
+        aim_how_much=aim_how_much,
+        aim_baseline=aim_baseline,
+        aim_target=aim_target,
+        aim_by_when=aim_by_when,
+        problem=problem,
+        background=background,
+    )
+    for name, value in changes.items():
         setattr(project, name, value)
+    aims = None if aims is UNSET else list(aims)
     _check_links(organisation_id=project.organisation_id, unit=project.unit, aims=aims or ())
     save_with_history(project, by=by)
     if aims is not None:
-        project.aims.set(list(aims))
+        project.aims.set(aims)
     return project
 
 
@@ -124,6 +172,13 @@ def project_transition(*, by: User, project: Project, status: str, reason: str =
         refuse(f"Unknown status {status!r}.", field="status")
     ensure_can_edit_project(by=by, project=project, action="move")
     project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.approval in WAITING and status not in (project.status, Status.ABANDONED):
+        refuse(
+            "This project is waiting for approval: a coach or the QI team starts it by "
+            "approving it.",
+            field="status",
+            code="awaiting_approval",
+        )
     may_reopen = can_reopen_project(user=by, project=project)
     refusal = transition_refusal(project.status, status, may_reopen=may_reopen)
     if refusal:
