@@ -134,6 +134,12 @@ class _Seeder:
             services.project_member_add(
                 by=lead, project=project, user=self.people[email], role=role
             )
+        if project.approval == Project.Approval.PENDING and spec.status != "proposed":
+            # Demo Trust approves new projects: its coach (else the QI team) did.
+            coach = next((email for email, role in spec.team if role == "coach"), catalogue.QI)
+            project = services.project_approve(
+                by=self.people[coach], project=project, note="Clear aim and a measure to match."
+            )
         for status in STATUS_PATHS[spec.status]:
             project = services.project_transition(
                 by=self.people[catalogue.QI], project=project, status=status,
