@@ -29,7 +29,7 @@ def tried_changes(*, user: User, text: str, organisation_id: int, limit: int) ->
             unit_name=idea.project.unit.name,
             project_title=idea.project.title,
             learning=_gist(idea.learning or idea.description),
-            url=reverse("project-page", args=[idea.project_id]) + f"#idea-{idea.pk}",
+            url=reverse("project-page", args=[idea.project_id]) + "#driver-diagram",
         )
         for idea in learning_suggestions(
             user=user, text=text, organisation_id=organisation_id, limit=limit

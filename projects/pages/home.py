@@ -1,40 +1,34 @@
-"""Phone pages for the portfolio: my projects, one project, and adding a data point.
-
-They read through the same selectors as ``projects.api`` and write through the same
-services; cycles are reached through the project's reverse relation (``project.cycles``),
-as the portfolio does, so this module never imports ``pdsa``.
-"""
+"""My projects, one project, and adding a data point."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from backend.idempotency import idempotent_page
-from backend.models import User
-from backend.pages import PageForm, invalid_form_response, save_or_refuse
+from backend.selectors import organisation_ids
 from projects.chart_svg import VARIATION_BADGES
-from projects.models import RATIO_CHARTS, Frequency, Measure, Project
+from projects.models import Measure, Project, Rebase
+from projects.pages.data import following_period, period_start
+from projects.pages.files import file_rows
 from projects.selectors import (
-    can_edit_measure,
+    PROJECT_CREATOR_ROLES,
+    can_approve_projects,
     can_edit_project,
     driver_diagram,
     measure_list,
     measures_spc_summaries,
+    project_files,
     project_get,
     project_list,
 )
-from projects.services import data_points_upsert
 
 # What a cycle at each stage needs next, worded for the person holding the phone.
 NEXT_STEP_BY_STAGE = {
@@ -44,39 +38,6 @@ NEXT_STEP_BY_STAGE = {
     "plan": "Start testing cycle {number}",
 }
 STAGES = (("plan", "Plan"), ("do", "Do"), ("study", "Study"), ("act", "Act"), ("done", "Done"))
-
-
-def period_start(day: date, frequency: str) -> date:
-    """The first day of the period of ``frequency`` that ``day`` falls in."""
-    if frequency == Frequency.MONTHLY:
-        return day.replace(day=1)
-    if frequency == Frequency.QUARTERLY:
-        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    if frequency == Frequency.WEEKLY:
-        return day - timedelta(days=day.weekday())
-    return day
-
-
-def _following_period(period: date, frequency: str) -> date:
-    if frequency == Frequency.MONTHLY:
-        return date(period.year + period.month // 12, period.month % 12 + 1, 1)
-    if frequency == Frequency.QUARTERLY:
-        month = period.month + 3
-        return date(period.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
-    if frequency == Frequency.WEEKLY:
-        return period + timedelta(days=7)
-    return period + timedelta(days=1)
-
-
-def next_period(measure: Measure, today: date) -> date:
-    """The period a new data point is most likely for: the one after the last recorded,
-    unless that has not started yet (then the current one)."""
-    last = getattr(measure, "last_period", None)
-    current = period_start(today, measure.frequency)
-    if last is None:
-        return current
-    following = _following_period(last, measure.frequency)
-    return following if following <= today else current
 
 
 def _icon(spc: dict[str, Any] | None) -> dict[str, str] | None:
@@ -106,7 +67,7 @@ def _next_step(project: Project, outcome: Measure | None, today: date) -> dict[s
     if outcome is not None:
         current = period_start(today, outcome.frequency)
         last = outcome.last_period
-        if last is None or _following_period(last, outcome.frequency) < current:
+        if last is None or following_period(last, outcome.frequency) < current:
             return {
                 "text": f"Add the latest data for {outcome.name}",
                 "url": reverse("data-point-new") + "?" + urlencode({"measure": outcome.pk}),
@@ -147,15 +108,25 @@ def my_projects(request: HttpRequest) -> HttpResponse:
                 "next": _next_step(project, outcome, today),
             }
         )
-    return render(request, "projects/my_projects.html", {"rows": rows})
+    can_register = bool(organisation_ids(user=request.user, roles=PROJECT_CREATOR_ROLES))
+    return render(
+        request, "projects/my_projects.html", {"rows": rows, "can_register": can_register}
+    )
 
 
 @login_required
 def project_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """A project: its aim, driver diagram, measures with their charts, cycles by stage."""
+    """A project: its approval, aim, team, driver diagram, measures with their charts and
+    what happened on them, cycles by stage, and its photos and documents."""
     project = project_get(user=request.user, pk=pk)
     measures = list(
-        measure_list(user=request.user).filter(project=project).order_by("type", "name")
+        measure_list(user=request.user)
+        .filter(project=project)
+        .prefetch_related(
+            "cycles",
+            Prefetch("rebases", queryset=Rebase.objects.order_by("starts_on")),
+        )
+        .order_by("type", "name")
     )
     readings = measures_spc_summaries(measures)
     cycles = list(project.cycles.select_related("change_idea").order_by("-number"))
@@ -163,6 +134,7 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
         {"value": value, "label": label, "cycles": [c for c in cycles if c.stage == value]}
         for value, label in STAGES
     ]
+    can_edit = can_edit_project(user=request.user, project=project)
     return render(
         request,
         "projects/project.html",
@@ -173,126 +145,33 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
                 {
                     "measure": measure,
                     "icon": _icon(readings.get(measure.pk)),
-                    "can_add": can_edit_measure(user=request.user, measure=measure),
+                    "events": _chart_events(measure),
                 }
                 for measure in measures
             ],
             "stages": [stage for stage in stages if stage["cycles"]],
-            "can_edit": can_edit_project(user=request.user, project=project),
-        },
-    )
-
-
-def _data_measures(user: User, chosen: str | None) -> QuerySet[Measure]:
-    """Measures of the user's own projects, and the one they came from (any they may see)."""
-    wanted = Q(project__in=project_list(user=user, filters={"mine": "true"}))
-    if chosen and chosen.isdigit():
-        wanted |= Q(pk=int(chosen))
-    return measure_list(user=user).filter(wanted).order_by("project__title", "name")
-
-
-class MeasureChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, measure: Measure) -> str:
-        return f"{measure.name} ({measure.project.title})" if measure.project else measure.name
-
-
-class DataPointForm(PageForm):
-    measure = MeasureChoiceField(
-        label="Measure",
-        queryset=Measure.objects.none(),
-        empty_label="Choose a measure",
-        error_messages={"required": "Choose the measure", "invalid_choice": "Choose the measure"},
-    )
-    period = forms.DateField(
-        label="Period",
-        help_text="The first day of the week, month or quarter the value is for.",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": "Enter the period",
-            "invalid": "Enter the period as a real date",
-        },
-    )
-    value = forms.FloatField(
-        label="Value",
-        required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
-        error_messages={"invalid": "Value must be a number"},
-    )
-    numerator = forms.FloatField(
-        label="Numerator",
-        required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
-        error_messages={"invalid": "Numerator must be a number"},
-    )
-    denominator = forms.FloatField(
-        label="Denominator",
-        required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
-        error_messages={"invalid": "Denominator must be a number"},
-    )
-    note = forms.CharField(
-        label="Note (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Anything that explains this value, such as a change of staffing. "
-        "Never a patient's details.",
-    )
-
-    def __init__(self, *args: Any, measures: QuerySet[Measure], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = measures
-
-
-@login_required
-@idempotent_page
-def data_point_new(request: HttpRequest) -> HttpResponse:
-    """Add (or correct) one period's value of a measure."""
-    chosen = request.POST.get("measure") or request.GET.get("measure")
-    measures = _data_measures(request.user, chosen)
-    initial: dict[str, Any] = {}
-    selected = None
-    if chosen and chosen.isdigit():
-        selected = next((m for m in measures if m.pk == int(chosen)), None)
-    if selected is not None:
-        initial = {"measure": selected.pk, "period": next_period(selected, timezone.localdate())}
-    form = DataPointForm(request.POST or None, measures=measures, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        measure = form.cleaned_data["measure"]
-        data = form.cleaned_data
-        ratio = measure.chart_type in RATIO_CHARTS
-        row = {"period": data["period"], "note": data["note"]}
-        if ratio:
-            row |= {"numerator": data["numerator"], "denominator": data["denominator"]}
-        else:
-            row["value"] = data["value"]
-        saved = save_or_refuse(
-            form,
-            lambda: data_points_upsert(
-                measure=measure, rows=[row], by=request.user, labels=["point"]
+            "can_edit": can_edit,
+            "can_approve": can_approve_projects(
+                user=request.user, organisation_id=project.organisation_id
             ),
-        )
-        if saved is not None:
-            messages.success(request, f"Saved {measure.name} for {data['period']:%-d %B %Y}.")
-            target = (
-                reverse("project-page", args=[measure.project_id])
-                if measure.project_id
-                else reverse("my-projects")
-            )
-            return redirect(target, permanent=False)
-    selected = (
-        form.cleaned_data.get("measure")
-        if form.is_bound and hasattr(form, "cleaned_data")
-        else selected
+            "files": file_rows(project, project_files(project=project)),
+        },
     )
-    context = {
-        "form": form,
-        "measures": measures,
-        "ratio": bool(selected and selected.chart_type in RATIO_CHARTS),
-        "ratio_ids": [m.pk for m in measures if m.chart_type in RATIO_CHARTS],
-        "back": reverse("project-page", args=[selected.project_id])
-        if selected is not None and selected.project_id
-        else reverse("my-projects"),
-    }
-    if form.errors:
-        return invalid_form_response(request, "projects/data_point_form.html", context)
-    return render(request, "projects/data_point_form.html", context)
+
+
+def _chart_events(measure: Measure) -> list[dict[str, Any]]:
+    """What the chart marks, in words beside it: cycles tested and limits recalculated."""
+    # Cycles are pdsa's, reached through the reverse relation of Cycle.measures.
+    events = [
+        {
+            "date": cycle.started_on or cycle.planned_start,
+            "text": f"PDSA {cycle.number}: {cycle.title}",
+            "url": reverse("cycle-page", args=[cycle.pk]),
+        }
+        for cycle in measure.cycles.all()
+    ]
+    events += [
+        {"date": rebase.starts_on, "text": f"Limits recalculated: {rebase.reason}", "url": ""}
+        for rebase in measure.rebases.all()
+    ]
+    return sorted(events, key=lambda event: (event["date"] is None, event["date"] or date.min))

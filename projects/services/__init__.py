@@ -15,11 +15,14 @@ from projects.services.data import DataUpsert, data_point_delete, data_points_up
 from projects.services.diagram import (
     change_idea_create,
     change_idea_delete,
+    change_idea_move,
     change_idea_update,
     driver_create,
     driver_delete,
+    driver_move,
     driver_update,
 )
+from projects.services.files import project_file_add, project_file_remove
 from projects.services.measures import (
     bump_revision,
     measure_create,
@@ -49,11 +52,13 @@ __all__ = [
     "bump_revision",
     "change_idea_create",
     "change_idea_delete",
+    "change_idea_move",
     "change_idea_update",
     "data_point_delete",
     "data_points_upsert",
     "driver_create",
     "driver_delete",
+    "driver_move",
     "driver_update",
     "ensure_can_edit_project",
     "measure_create",
@@ -66,6 +71,8 @@ __all__ = [
     "project_approval_request",
     "project_approve",
     "project_create",
+    "project_file_add",
+    "project_file_remove",
     "project_member_add",
     "project_member_remove",
     "project_member_update",
