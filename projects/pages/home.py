@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +16,7 @@ from django.utils.http import urlencode
 
 from backend.selectors import organisation_ids
 from projects.chart_svg import VARIATION_BADGES
-from projects.models import Measure, Project, Rebase
+from projects.models import ChangeIdea, Measure, Project, Rebase
 from projects.pages.data import following_period, period_start
 from projects.pages.files import file_rows
 from projects.selectors import (
@@ -155,7 +156,20 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, organisation_id=project.organisation_id
             ),
             "files": file_rows(project, project_files(project=project)),
+            "spread_ideas": _spread_ideas(project),
         },
+    )
+
+
+def _spread_ideas(project: Project) -> set[int]:
+    """The project's change ideas put forward for spread, where spread is installed; read
+    through the reverse relation, as the portfolio reads it, so projects never imports it."""
+    if not apps.is_installed("spread"):
+        return set()
+    return set(
+        ChangeIdea.objects.filter(project=project, spread_candidate__isnull=False).values_list(
+            "pk", flat=True
+        )
     )
 
 
