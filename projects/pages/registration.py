@@ -210,10 +210,18 @@ def project_new(request: HttpRequest) -> HttpResponse:
     _ensure_may_register(request.user)
     initial = {}
     home = _home_unit(request.user)
-    if home is not None:
+    chosen = request.GET.get("unit", "")
+    if chosen.isdigit():
+        initial["unit"] = int(chosen)  # the page script asks for the aims of another ward
+    elif home is not None:
         initial["unit"] = home.pk
-    form = ProjectForm(request.POST or None, initial=initial, user=request.user)
+    data = request.POST or None
     confirming = request.method == "POST" and "change" not in request.POST
+    if request.method == "POST" and not confirming:
+        # Back from the confirm step to change the details: show it again after them.
+        data = request.POST.copy()
+        data["seen"] = ""
+    form = ProjectForm(data, initial=initial, user=request.user)
     if confirming and form.is_valid():
         data = form.cleaned_data
         if data["seen"]:

@@ -46,12 +46,9 @@ class AddMemberForm(PageForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose their role on the team"},
     )
-    chosen = forms.TypedChoiceField(
-        label="Which person do you mean?",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=forms.RadioSelect,
+    # Offered only once a name matches several people (the choices are set then).
+    chosen = forms.IntegerField(
+        label="Which person do you mean?", required=False, widget=forms.RadioSelect
     )
 
     def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
@@ -86,7 +83,7 @@ class AddMemberForm(PageForm):
             self.add_error("person", "Many people match: type more of the name, or the e-mail")
         else:
             self.matches = found
-            self.fields["chosen"].choices = [
+            self.fields["chosen"].widget.choices = [
                 (user.pk, f"{user.full_name or user.email} ({user.email})") for user in found
             ]
             self.add_error("chosen", f"{len(found)} people match “{text}”: choose one")

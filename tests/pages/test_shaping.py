@@ -274,3 +274,161 @@ def test_a_nurse_starts_a_project_on_a_phone_and_its_change_becomes_a_spread_can
     screenshot(page, "shaping-11-spread-candidate")
     nurse_phone.close()
     coach_phone.close()
+
+
+@pytest.fixture
+def shaped(demo_trust):
+    """Ward 7's project with a team, a diagram, a measure with data and a rebase, a cycle
+    with a task and a photo; and a project waiting for approval."""
+    from pdsa.services import cycle_create, cycle_file_add
+    from projects.services import (
+        change_idea_create,
+        data_points_upsert,
+        driver_create,
+        measure_create,
+        project_approve,
+        project_create,
+        project_file_add,
+        rebase_create,
+    )
+    from tests.backend.test_uploads import MINIMAL_PDF, photo_with_location, upload
+
+    nurse, coach = user_named("nurse@demo.example"), user_named("coach@demo.example")
+    trust = demo_trust["trust"]
+    ward7 = Unit.objects.get(organisation=trust, name="Ward 7 Elderly Care")
+    project = project_create(by=nurse, unit=ward7, title="Fewer falls on Ward 7",
+                             aim_statement="We will halve falls on Ward 7.")  # fmt: skip
+    project = project_approve(by=coach, project=project)
+    primary = driver_create(by=nurse, project=project, kind="primary", title="Safe at night")
+    secondary = driver_create(
+        by=nurse, project=project, kind="secondary", title="Toileting", parent=primary
+    )
+    idea = change_idea_create(
+        by=nurse, project=project, title="Toilet at the 2am check", drivers=[secondary]
+    )
+    measure = measure_create(
+        by=nurse, project=project, name="Falls", chart_type="c", improvement_direction="decrease"
+    )
+    months = months_ending_last_month(14)
+    data_points_upsert(
+        measure=measure,
+        by=nurse,
+        rows=[{"period": m, "value": v} for m, v in zip(months, [6, 7, 5, 6, 8, 6, 7, 5, 6, 7,
+                                                                   3, 2, 3, 2], strict=True)],
+    )  # fmt: skip
+    rebase_create(by=nurse, measure=measure, starts_on=months[10], reason="Night checks began")
+    cycle, _ = cycle_create(
+        by=nurse, project=project, title="2am check on bay A", change_idea=idea,
+        objective="Does it stop falls?", planned_start=months[10], measures=[measure],
+        tasks=[{"what": "Tell the night staff", "who": "Priya"}],
+    )  # fmt: skip
+    cycle_file_add(by=nurse, cycle=cycle, upload=upload(photo_with_location()), caption="Bay A")
+    project_file_add(
+        by=nurse,
+        project=project,
+        upload=upload(MINIMAL_PDF, "poster.pdf", "application/pdf"),
+        caption="Poster",
+    )
+    waiting = project_create(
+        by=user_named("hca@demo.example"),
+        unit=Unit.objects.get(organisation=trust, name="Ward 10 Elderly Care"),
+        title="Safer mealtimes",
+        problem="Choking risk at lunch.",
+    )
+    return {"project": project, "measure": measure, "cycle": cycle, "waiting": waiting}
+
+
+@pytest.mark.parametrize("size", ["phone", "desk"])
+def test_every_shaping_page_reads_well_at_a_phone_and_a_desk(size, request, shaped):
+    context = request.getfixturevalue(size)
+    page = context.new_page()
+    project, measure, cycle = shaped["project"], shaped["measure"], shaped["cycle"]
+    as_nurse = [
+        ("register", "/projects/new/"),
+        ("project", f"/projects/{project.pk}/"),
+        ("team", f"/projects/{project.pk}/team/"),
+        ("diagram", f"/projects/{project.pk}/diagram/"),
+        ("measure-library", f"/projects/{project.pk}/measures/new/?q=falls"),
+        ("measure-new", f"/projects/{project.pk}/measures/new/?new=1"),
+        ("data", f"/measures/{measure.pk}/data/"),
+        ("project-files", f"/projects/{project.pk}/files/"),
+        ("quick-log", f"/cycles/new/?project={project.pk}"),
+        ("next-cycle", f"/cycles/new/?after={cycle.pk}"),
+        ("cycle", f"/cycles/{cycle.pk}/"),
+        ("cycle-files", f"/cycles/{cycle.pk}/files/"),
+    ]
+    sign_in(page, "nurse@demo.example", DEMO_PASSWORD)
+    for name, url in as_nurse:
+        page.goto(url)
+        page.locator("h1").wait_for()
+        screenshot(page, f"shaping-{size}-{name}")
+        assert_accessible(page)
+    page.goto(f"/projects/{project.pk}/diagram/")
+    page.locator("details.ripple-item__change").first.locator("summary").click()
+    screenshot(page, f"shaping-{size}-diagram-change-open")
+    assert_accessible(page)
+    # The confirm step, as a phone whose preview never came back shows it.
+    page.route("**/projects/new/preview/**", lambda route: route.abort())
+    page.goto("/projects/new/")
+    page.get_by_label("What is the project called?").fill("Falls at night")
+    page.get_by_label("What is the problem?").fill("Falls when patients get up at night.")
+    page.get_by_label("What will you improve?").fill("reduce falls at night")
+    page.get_by_label("By when?").fill(f"{date.today().year + 1}-06-30")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Check your project").wait_for()
+    screenshot(page, f"shaping-{size}-register-confirm")
+    assert_accessible(page)
+    context.clear_cookies()
+    sign_in(page, "coach@demo.example", DEMO_PASSWORD)
+    page.goto(f"/projects/{shaped['waiting'].pk}/approval/")
+    page.locator("h1").wait_for()
+    screenshot(page, f"shaping-{size}-approval")
+    assert_accessible(page)
+
+
+def test_registering_without_javascript_shows_what_was_tried_on_a_confirm_step(
+    browser, live_server, demo_trust
+):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        base_url=live_server.url,
+        java_script_enabled=False,
+        locale="en-GB",
+    )
+    page = context.new_page()
+    sign_in(page, "nurse@demo.example", DEMO_PASSWORD)
+    page.goto("/projects/new/")
+    page.get_by_label("What is the project called?").fill("Falls at night")
+    page.get_by_label("What is the problem?").fill("Falls when patients get up at night.")
+    page.get_by_label("What will you improve?").fill("reduce falls at night")
+    page.get_by_label("By when?").fill(f"{date.today().year + 1}-06-30")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Check your project").wait_for()
+    page.get_by_role("link", name="Falls huddle at handover").wait_for()
+    page.get_by_role("link", name="Toilet offered at the 2am check").wait_for()
+    page.get_by_text(
+        f"We will reduce falls at night by 30 June {date.today().year + 1}."
+    ).wait_for()
+    screenshot(page, "shaping-register-confirm-without-javascript")
+    page.get_by_role("button", name="Change the details").click()
+    assert page.get_by_label("What is the project called?").input_value() == "Falls at night"
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Register the project").click()
+    page.get_by_role("heading", name="Falls at night").wait_for()
+    assert Project.objects.get(title="Falls at night").approval == "pending"
+    context.close()
+
+
+def test_an_upload_that_is_not_a_photo_or_pdf_is_refused_on_a_phone(page, shaped, tmp_path):
+    letter = tmp_path / "huddle.jpg"
+    letter.write_text("Dear team, this is a letter, not a photo.")
+    sign_in(page, "nurse@demo.example", DEMO_PASSWORD)
+    page.goto(f"/projects/{shaped['project'].pk}/files/")
+    page.get_by_label("Photo or PDF").set_input_files(str(letter))
+    page.get_by_role("button", name="Attach").click()
+    page.locator(".nhsuk-error-summary").get_by_text(
+        "Choose a photo (JPEG, PNG or WebP) or a PDF. Other files cannot be attached."
+    ).wait_for()
+    screenshot(page, "shaping-upload-refused")
+    assert_accessible(page)
+    assert shaped["project"].files.count() == 1  # only the poster

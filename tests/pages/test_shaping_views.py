@@ -711,3 +711,16 @@ def test_the_project_page_reads_in_a_fixed_number_of_queries(
     client.get(f"/projects/{project.pk}/")
     with django_assert_max_num_queries(with_one):
         assert client.get(f"/projects/{project.pk}/").status_code == 200
+
+
+def test_the_aims_follow_the_ward_chosen(nurse, ward, organisation):
+    ward12 = UnitFactory(organisation=organisation, name="Ward 12")
+    mine = StrategicAimFactory(organisation=organisation, title="Ward 7 aim", unit=ward)
+    theirs = StrategicAimFactory(organisation=organisation, title="Ward 12 aim", unit=ward12)
+    client = _client(nurse)
+
+    offered = client.get("/projects/new/").context["form"].fields["aims"].choices
+    other = client.get("/projects/new/", {"unit": ward12.pk}).context["form"]
+
+    assert [pk for pk, _ in offered] == [mine.pk]
+    assert [pk for pk, _ in other.fields["aims"].choices] == [theirs.pk]
