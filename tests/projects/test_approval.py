@@ -227,3 +227,16 @@ def test_a_coach_of_two_organisations_approves_only_where_they_coach(people, war
     assert waiting_elsewhere not in approval_queue(user=people["coach"])
     with pytest.raises(ApplicationError):
         project_approve(by=people["coach"], project=waiting_elsewhere)
+
+
+def test_the_queue_has_an_include_for_the_top_of_an_approvers_page(people, ward):
+    from django.template.loader import render_to_string
+
+    project = _register(people["nurse"], ward)
+    template = "projects/includes/approval_queue.html"
+
+    shown = render_to_string(template, {"approvals": list(approval_queue(user=people["coach"]))})
+
+    assert "Waiting for your approval (1)" in shown
+    assert f'href="/projects/{project.pk}/approval/"' in shown
+    assert render_to_string(template, {"approvals": []}).strip() == ""
