@@ -22,8 +22,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from backend.models import User
 from backend.validators import NHS_NUMBER_MESSAGE, contains_nhs_number
 from projects.models import RATIO_CHARTS, ChartType, DataPoint, Frequency, Measure, Project
-from projects.services.measures import NON_NEGATIVE_CHARTS, bump_revision, ensure_can_edit_measure
-from projects.signals import measure_data_changed
+from projects.services.measures import (
+    NON_NEGATIVE_CHARTS,
+    ensure_can_edit_measure,
+    measure_reading_changed,
+)
 
 MAX_ROWS = 2000
 DATA_FIELDS = ("value", "numerator", "denominator", "note")
@@ -98,12 +101,10 @@ def _apply(point: DataPoint, row: Mapping[str, Any]) -> bool:
 
 
 def _record_change(*, measure: Measure, by: User) -> None:
-    bump_revision(measure)
-    now = timezone.now()
-    Measure.objects.filter(pk=measure.pk).update(updated_at=now)
+    """New data is the team's activity (stall detection reads it), and changes the chart."""
     if measure.project_id is not None:
-        Project.objects.filter(pk=measure.project_id).update(last_activity_at=now)
-    measure_data_changed.send(sender=Measure, measure=measure, by=by)
+        Project.objects.filter(pk=measure.project_id).update(last_activity_at=timezone.now())
+    measure_reading_changed(measure=measure, by=by)
 
 
 @transaction.atomic
