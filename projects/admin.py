@@ -14,32 +14,57 @@ from projects.models import (
     Rebase,
     StrategicAim,
 )
-from projects.services import bump_revision
+from projects.services import measure_reading_changed, project_record_changed_by
 
 
 class RenewsChartsAdmin(SimpleHistoryAdmin):
-    """An edit here changes what a measure's chart says: move the measure to a new
-    revision, as the services do, so no cached chart survives it."""
+    """An edit here changes what a measure's chart says: it has the consequences the
+    services give a data write (``measure_reading_changed``: a new revision, so no cached
+    chart survives, and the signal the progress score, celebrations and spread react to)."""
 
     def _measure(self, obj):
         return obj if isinstance(obj, Measure) else obj.measure
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        bump_revision(self._measure(form.instance))
+        measure_reading_changed(measure=self._measure(form.instance), by=request.user)
 
     def delete_model(self, request, obj) -> None:
         measure = self._measure(obj)
         super().delete_model(request, obj)
         if not isinstance(obj, Measure):
-            bump_revision(measure)
+            measure_reading_changed(measure=measure, by=request.user)
 
     def delete_queryset(self, request, queryset) -> None:
         measures = {self._measure(obj) for obj in queryset}
         super().delete_queryset(request, queryset)
         for measure in measures:
             if Measure.objects.filter(pk=measure.pk).exists():
-                bump_revision(measure)
+                measure_reading_changed(measure=measure, by=request.user)
+
+
+class ChangesProjectRecordAdmin(SimpleHistoryAdmin):
+    """An edit here changes what a project's progress score reads (its aim, team, measures
+    or change ideas): it says so as the services do, so the score is recomputed."""
+
+    def _project_id(self, obj) -> int | None:
+        return obj.pk if isinstance(obj, Project) else obj.project_id
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        project_record_changed_by(project_id=self._project_id(form.instance), by=request.user)
+
+    def delete_model(self, request, obj) -> None:
+        project_id = self._project_id(obj)
+        super().delete_model(request, obj)
+        if not isinstance(obj, Project):
+            project_record_changed_by(project_id=project_id, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        project_ids = {self._project_id(obj) for obj in queryset}
+        super().delete_queryset(request, queryset)
+        for project_id in project_ids:
+            project_record_changed_by(project_id=project_id, by=request.user)
 
 
 @admin.register(StrategicAim)
@@ -58,7 +83,7 @@ class ProjectMemberInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(ChangesProjectRecordAdmin):
     list_display = ["title", "organisation", "unit", "status", "last_activity_at", "updated_at"]
     list_filter = ["organisation", "status"]
     search_fields = ["title", "aim_statement", "problem"]
@@ -70,7 +95,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProjectMember)
-class ProjectMemberAdmin(admin.ModelAdmin):
+class ProjectMemberAdmin(ChangesProjectRecordAdmin):
     list_display = ["project", "user", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["project__title", "user__email", "user__full_name"]
@@ -88,7 +113,7 @@ class DriverAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ChangeIdea)
-class ChangeIdeaAdmin(SimpleHistoryAdmin):
+class ChangeIdeaAdmin(ChangesProjectRecordAdmin):
     list_display = ["title", "project", "status", "status_changed_at"]
     list_filter = ["status"]
     search_fields = ["title", "description", "learning", "project__title"]
