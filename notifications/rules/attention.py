@@ -15,11 +15,11 @@ from django.db.models import Max, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from notifications.rules.periods import ended_periods, next_period, period_start
 from notifications.rules.team import LIVE_STATUSES
 from notifications.rules.thresholds import ThresholdBook
 from pdsa.models import Cycle
 from projects.models import Measure, Project
+from projects.periods import ended_periods, next_period, period_start
 
 # Enough to say "6 months missing" truthfully without counting a decade of days.
 MOST_PERIODS_COUNTED = 120
