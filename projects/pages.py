@@ -24,6 +24,7 @@ from backend.idempotency import idempotent_page
 from backend.models import User
 from backend.pages import PageForm, invalid_form_response, save_or_refuse
 from projects.chart_svg import VARIATION_BADGES
+from projects.lifecycle import OPEN
 from projects.models import RATIO_CHARTS, Measure, Project
 from projects.periods import likely_next_period, next_period, period_start
 from projects.selectors import (
@@ -96,7 +97,7 @@ def my_projects(request: HttpRequest) -> HttpResponse:
     its outcome measure and what to do next."""
     projects = list(
         project_list(user=request.user, filters={"mine": "true"})
-        .exclude(status__in=[Project.Status.COMPLETED, Project.Status.ABANDONED])
+        .filter(status__in=OPEN)
         .prefetch_related("cycles")
         .order_by("-last_activity_at", "title")
     )

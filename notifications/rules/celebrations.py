@@ -19,10 +19,11 @@ from notifications import links
 from notifications.models import Kind
 from notifications.rules import evidence as ev
 from notifications.rules.drafts import Draft, drafts_for_recipients
-from notifications.rules.team import LIVE_STATUSES, everyone, team_by_project
+from notifications.rules.team import everyone, team_by_project
 from notifications.rules.words import day, number, plural
 from pdsa.models import Cycle
 from pdsa.selectors import cycles_change_started_on
+from projects.lifecycle import LIVE
 from projects.models import ImprovementDirection, Measure, Project
 from projects.selectors import ImprovementSignal, improvement_since
 
@@ -97,7 +98,7 @@ def measure_wins(measures: Sequence[Measure], results: Mapping[int, dict]) -> li
         result = results.get(measure.pk)
         if measure.project_id is None or result is None:
             continue
-        if measure.project.status not in LIVE_STATUSES:
+        if measure.project.status not in LIVE:
             continue
         reading = ev.improvement_reading(result)
         if reading is not None:

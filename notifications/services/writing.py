@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from backend.batches import chunked
 from backend.jobs import enqueue_each_on_commit
 from notifications.models import Channel, Notification, Preference
 from notifications.rules import Draft
-from notifications.rules.team import chunked
 
 
 def preferences_for(user_ids: Iterable[int]) -> dict[int, Preference]:
