@@ -138,13 +138,11 @@ def measure_wins(measures: Sequence[Measure], results: Mapping[int, dict]) -> li
 def adopted_changes(cycles: Iterable[Cycle]) -> list[Draft]:
     """A change adopted at a cycle's Act: the team, with the data's evidence if it has any.
 
-    "Evidence behind the change" is special-cause improvement on a linked measure that
-    began since the change started (its ramp's first cycle), by the rule spread needs to
-    call it proven (``projects.selectors.improvement_since``): a shift or trend reads as a
-    sustained improvement, two-in-three alone as an early sign. One good point, or a
-    signal that was running before the change, is not evidence behind it: the change is
-    then adopted on the team's judgement (the measure's own celebration still says what
-    its latest point shows).
+    "Evidence behind the change" is improvement since the change started (its ramp's first
+    cycle) by the one rule defined in ``projects/selectors/evidence.py``: a shift or trend
+    reads as a sustained improvement, two-in-three alone as an early sign. Without it the
+    change is adopted on the team's judgement (the measure's own celebration still says
+    what its latest point shows).
     """
     cycles = [cycle for cycle in cycles if cycle.decision == Cycle.Decision.ADOPT]
     measures = [m for cycle in cycles for m in cycle.measures.all()]
