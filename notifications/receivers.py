@@ -1,18 +1,23 @@
-"""Listening to the other apps' events. Receivers run inside the sender's transaction.
-
-Celebrations only schedule a task for after the commit: a rolled-back write enqueues
-nothing, the SPC reading stays out of the user's request, and a task lost on the way is
-made up by the daily reconcile, which derives the same celebrations from the database.
-Approval requests and decisions are a few rows written in the transaction itself: nothing
-derives them again later, so they commit with the request or not at all (their e-mails
-still go after the commit)."""
+"""Listening to the other apps' events, each sent by the service that made the change,
+inside its transaction. Slow work (reading SPC, celebrating a win) is scheduled for after
+the commit (``backend.jobs``): a rolled-back write enqueues nothing, and nothing here can
+fail the user's request; a task lost on the way is made up by the daily reconcile, which
+derives the same celebrations from the database. A few cheap rows (telling the origin
+team of an adoption, asking approvers about a new project and telling the team their
+answer) are written in the sender's transaction, to commit with it: nothing derives them
+again later."""
 
 from __future__ import annotations
 
 from django.dispatch import receiver
+from django.utils import timezone
 
 from backend.jobs import enqueue_on_commit
-from notifications.services import approval_decided_notify, approval_requested_notify
+from notifications.services import (
+    approval_decided_notify,
+    approval_requested_notify,
+    celebrate_adoption,
+)
 from notifications.tasks import cycle_adoption_celebrate, measure_wins_detect
 from pdsa.signals import cycle_decided
 from projects.signals import (
@@ -20,6 +25,7 @@ from projects.signals import (
     project_approval_decided,
     project_approval_requested,
 )
+from spread.signals import change_adopted
 
 
 @receiver(measure_data_changed, dispatch_uid="notifications.measure_data_changed")
@@ -32,6 +38,21 @@ def celebrate_adopted_change(sender, cycle, decision, by=None, **kwargs) -> None
     if decision != "adopt":
         return
     enqueue_on_commit(cycle_adoption_celebrate, cycle.pk)
+
+
+@receiver(change_adopted, dispatch_uid="notifications.change_adopted")
+def tell_the_origin_team(sender, adoption, by=None, **kwargs) -> None:
+    """Another unit adopted the team's change: tell them, once per adoption."""
+    candidate = adoption.candidate
+    celebrate_adoption(
+        adoption_id=adoption.pk,
+        origin_project=candidate.origin_project,
+        adopting_unit=adoption.unit,
+        change_title=candidate.change_idea.title,
+        candidate_id=candidate.pk,
+        adopted_on=timezone.localdate(adoption.status_changed_at),
+        evidence={"origin_signal": candidate.evidence.get("summary", "")},
+    )
 
 
 @receiver(project_approval_requested, dispatch_uid="notifications.project_approval_requested")

@@ -21,16 +21,13 @@ from pdsa.models import Cycle
 from pdsa.pages.common import CycleForm, text_field
 from pdsa.selectors import cycle_list
 from pdsa.services import cycle_create, cycle_next_draft
+from projects.lifecycle import LIVE, OPEN
 from projects.models import Measure, Project
 from projects.selectors import change_idea_list, measure_list, project_list
 
-# Projects whose team tests changes now: preselected in the quick log when it is the only one.
-LIVE_STATUSES = (
-    Project.Status.PROPOSED,
-    Project.Status.ACTIVE,
-    Project.Status.SUSTAINING,
-    Project.Status.SPREADING,
-)
+# Projects whose team tests changes now (a proposed one is being shaped): preselected in
+# the quick log when it is the only one.
+LIVE_STATUSES = LIVE | {Project.Status.PROPOSED}
 
 
 class QuickLogForm(CycleForm):
@@ -78,9 +75,7 @@ class QuickLogForm(CycleForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        mine = project_list(user=user, filters={"mine": "true"}).exclude(
-            status__in=[Project.Status.COMPLETED, Project.Status.ABANDONED]
-        )
+        mine = project_list(user=user, filters={"mine": "true"}).filter(status__in=OPEN)
         wanted = Q(pk__in=mine.values("pk"))
         chosen = str(self.data.get("project") or self.initial.get("project") or "")
         if chosen.isdigit():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from uuid import UUID
 
 from django.db import IntegrityError, models, transaction
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from backend.errors import ApplicationError
 from backend.models import User
-from backend.unset import UNSET, Unset, given
+from backend.updates import only
 from pdsa.models import Cycle, CycleQuestion, CycleTask
 from pdsa.rules import DECISION_STAGES
 from pdsa.services.common import (
@@ -27,6 +27,30 @@ from pdsa.services.common import (
 from projects.models import ChangeIdea, Measure, Project
 
 Stage = Cycle.Stage
+
+
+class WorksheetFields(TypedDict, total=False):
+    """What a person writes on the worksheet; the stage, the number and the dates of moves
+    are the method's."""
+
+    title: str
+    purpose: str
+    owner: User | None
+    change_idea: ChangeIdea | None
+    parent: Cycle | None
+    objective: str
+    data_collection_plan: str
+    planned_start: date | None
+    planned_end: date | None
+    started_on: date | None
+    observations: str
+    problems: str
+    ended_on: date | None
+    learning: str
+    decision: str
+    next_steps: str
+    spread_note: str
+
 
 QUESTION_FIELDS = ("question", "prediction", "result")
 TASK_FIELDS = ("what", "who", "when", "where", "done")
@@ -197,52 +221,20 @@ def cycle_create(
     tasks: Sequence[Mapping[str, Any]] = (),
     measures: Sequence[Measure] = (),
     cloned_from: Cycle | None = None,
-    purpose: str = Cycle.Purpose.TEST_CHANGE,
-    owner: User | None = None,
-    change_idea: ChangeIdea | None = None,
-    parent: Cycle | None = None,
-    objective: str = "",
-    data_collection_plan: str = "",
-    planned_start: date | None = None,
-    planned_end: date | None = None,
-    started_on: date | None = None,
-    observations: str = "",
-    problems: str = "",
-    ended_on: date | None = None,
-    learning: str = "",
-    decision: str = "",
-    next_steps: str = "",
-    spread_note: str = "",
+    **fields: Unpack[WorksheetFields],
 ) -> tuple[Cycle, bool]:
     """Log a new cycle in Plan, numbered next in its project; a title is enough (quick log).
 
     ``uuid`` is the client's own id for the new record. When a cycle with it already
     exists in this project (an offline save sent again), that cycle comes back unchanged
     with ``created`` False and nothing in the call is applied; a uuid used in another
-    project is refused. The owner is whoever logs it unless named. Returns
-    ``(cycle, created)``.
+    project is refused. Returns ``(cycle, created)``.
     """
     ensure_can_edit(user=by, project=project)
+    fields = only(WorksheetFields, fields, service="cycle_create")
     if uuid is not None and (existing := _existing_for_uuid(uuid=uuid, project=project)):
         return existing, False
-    fields = {
-        "purpose": purpose,
-        "owner": owner or by,
-        "change_idea": change_idea,
-        "parent": parent,
-        "objective": objective,
-        "data_collection_plan": data_collection_plan,
-        "planned_start": planned_start,
-        "planned_end": planned_end,
-        "started_on": started_on,
-        "observations": observations,
-        "problems": problems,
-        "ended_on": ended_on,
-        "learning": learning,
-        "decision": decision,
-        "next_steps": next_steps,
-        "spread_note": spread_note,
-    }
+    fields.setdefault("owner", by)
     cycle = Cycle(
         project=project,
         title=title,
@@ -300,50 +292,15 @@ def cycle_update(
     questions: Sequence[Mapping[str, Any]] | None = None,
     tasks: Sequence[Mapping[str, Any]] | None = None,
     measures: Sequence[Measure] | None = None,
-    title: str | Unset = UNSET,
-    purpose: str | Unset = UNSET,
-    owner: User | Unset | None = UNSET,
-    change_idea: ChangeIdea | Unset | None = UNSET,
-    parent: Cycle | Unset | None = UNSET,
-    objective: str | Unset = UNSET,
-    data_collection_plan: str | Unset = UNSET,
-    planned_start: date | Unset | None = UNSET,
-    planned_end: date | Unset | None = UNSET,
-    started_on: date | Unset | None = UNSET,
-    observations: str | Unset = UNSET,
-    problems: str | Unset = UNSET,
-    ended_on: date | Unset | None = UNSET,
-    learning: str | Unset = UNSET,
-    decision: str | Unset = UNSET,
-    next_steps: str | Unset = UNSET,
-    spread_note: str | Unset = UNSET,
+    **fields: Unpack[WorksheetFields],
 ) -> Cycle:
     """Save any part of the worksheet as a draft: saving never needs it to be complete.
 
-    Only what is given changes. ``questions`` and ``tasks``, when given, become the
-    cycle's list in that order (rows with an ``id`` are updated, rows without are added,
-    rows left out are removed).
+    ``questions`` and ``tasks``, when given, become the cycle's list in that order (rows
+    with an ``id`` are updated, rows without are added, rows left out are removed).
     """
     ensure_can_edit(user=by, project=cycle.project)
-    fields = given(
-        title=title,
-        purpose=purpose,
-        owner=owner,
-        change_idea=change_idea,
-        parent=parent,
-        objective=objective,
-        data_collection_plan=data_collection_plan,
-        planned_start=planned_start,
-        planned_end=planned_end,
-        started_on=started_on,
-        observations=observations,
-        problems=problems,
-        ended_on=ended_on,
-        learning=learning,
-        decision=decision,
-        next_steps=next_steps,
-        spread_note=spread_note,
-    )
+    fields = only(WorksheetFields, fields, service="cycle_update")
     if "decision" in fields:
         _check_decision_edit(cycle=cycle, decision=fields["decision"])
     idea_before = cycle.change_idea_id

@@ -5,7 +5,7 @@ every bad row named), and the chart's limits recalculated from a date (a rebase,
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -24,7 +24,8 @@ from backend.idempotency import idempotent_page
 from backend.models import User
 from backend.pages import PageForm, invalid_form_response, save_or_refuse
 from projects.data_csv import MAX_CSV_BYTES, decode_csv, parse_pasted_data, read_rows, row_number
-from projects.models import RATIO_CHARTS, Frequency, Measure
+from projects.models import RATIO_CHARTS, Measure
+from projects.periods import likely_next_period
 from projects.selectors import (
     can_edit_measure,
     data_point_list,
@@ -42,37 +43,9 @@ CORRECTIONS_SHOWN = 20
 REASON_HINT = "Needed when you change a value already recorded: it is kept with the change."
 
 
-def period_start(day: date, frequency: str) -> date:
-    """The first day of the period of ``frequency`` that ``day`` falls in."""
-    if frequency == Frequency.MONTHLY:
-        return day.replace(day=1)
-    if frequency == Frequency.QUARTERLY:
-        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    if frequency == Frequency.WEEKLY:
-        return day - timedelta(days=day.weekday())
-    return day
-
-
-def following_period(period: date, frequency: str) -> date:
-    if frequency == Frequency.MONTHLY:
-        return date(period.year + period.month // 12, period.month % 12 + 1, 1)
-    if frequency == Frequency.QUARTERLY:
-        month = period.month + 3
-        return date(period.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
-    if frequency == Frequency.WEEKLY:
-        return period + timedelta(days=7)
-    return period + timedelta(days=1)
-
-
-def next_period(measure: Measure, today: date) -> date:
-    """The period a new data point is most likely for: the one after the last recorded,
-    unless that has not started yet (then the current one)."""
-    last = getattr(measure, "last_period", None)
-    current = period_start(today, measure.frequency)
-    if last is None:
-        return current
-    following = following_period(last, measure.frequency)
-    return following if following <= today else current
+def suggested_period(measure: Measure, today: date) -> date:
+    """The period a new data point is most likely for."""
+    return likely_next_period(getattr(measure, "last_period", None), measure.frequency, today)
 
 
 def _data_measures(user: User, chosen: str | None) -> QuerySet[Measure]:
@@ -169,7 +142,10 @@ def data_point_new(request: HttpRequest) -> HttpResponse:
     if chosen and chosen.isdigit():
         selected = next((m for m in measures if m.pk == int(chosen)), None)
     if selected is not None:
-        initial = {"measure": selected.pk, "period": next_period(selected, timezone.localdate())}
+        initial = {
+            "measure": selected.pk,
+            "period": suggested_period(selected, timezone.localdate()),
+        }
     form = DataPointForm(request.POST or None, measures=measures, initial=initial)
     if request.method == "POST" and form.is_valid():
         measure = form.cleaned_data["measure"]
@@ -434,7 +410,7 @@ def _initial(name: str, measure: Measure, request: HttpRequest) -> dict[str, Any
         except ValueError:
             point = None
     if point is None:
-        return {"period": next_period(measure, timezone.localdate())}
+        return {"period": suggested_period(measure, timezone.localdate())}
     return {
         "period": point.period,
         "value": point.value,

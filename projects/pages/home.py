@@ -16,9 +16,10 @@ from django.utils.http import urlencode
 
 from backend.selectors import organisation_ids
 from projects.chart_svg import VARIATION_BADGES
+from projects.lifecycle import OPEN
 from projects.models import ChangeIdea, Measure, Project, Rebase
-from projects.pages.data import following_period, period_start
 from projects.pages.files import file_rows
+from projects.periods import next_period, period_start
 from projects.selectors import (
     PROJECT_CREATOR_ROLES,
     can_approve_projects,
@@ -68,7 +69,7 @@ def _next_step(project: Project, outcome: Measure | None, today: date) -> dict[s
     if outcome is not None:
         current = period_start(today, outcome.frequency)
         last = outcome.last_period
-        if last is None or following_period(last, outcome.frequency) < current:
+        if last is None or next_period(last, outcome.frequency) < current:
             return {
                 "text": f"Add the latest data for {outcome.name}",
                 "url": reverse("data-point-new") + "?" + urlencode({"measure": outcome.pk}),
@@ -85,7 +86,7 @@ def my_projects(request: HttpRequest) -> HttpResponse:
     its outcome measure and what to do next."""
     projects = list(
         project_list(user=request.user, filters={"mine": "true"})
-        .exclude(status__in=[Project.Status.COMPLETED, Project.Status.ABANDONED])
+        .filter(status__in=OPEN)
         .prefetch_related("cycles")
         .order_by("-last_activity_at", "title")
     )

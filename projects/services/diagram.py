@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import Max, QuerySet
@@ -11,9 +12,35 @@ from django.utils import timezone
 from backend.errors import refuse
 from backend.history import save_with_history
 from backend.models import User
-from backend.unset import UNSET, Unset, given
+from backend.updates import field_names, model_update, only
 from projects.models import ChangeIdea, Driver, Project
+from projects.services._shared import project_record_changed_by
 from projects.services.projects import ensure_can_edit_project
+
+
+class DriverFields(TypedDict, total=False):
+    """What a driver holds besides its kind and title."""
+
+    description: str
+    position: int
+    parent: Driver | None
+
+
+class DriverChanges(DriverFields, total=False):
+    title: str
+
+
+class IdeaFields(TypedDict, total=False):
+    """What a change idea holds besides its title, status and drivers."""
+
+    description: str
+    learning: str
+    position: int
+
+
+class IdeaChanges(IdeaFields, total=False):
+    title: str
+    status: str
 
 
 def _check_parent(*, project: Project, kind: str, parent: Driver | None) -> None:
@@ -42,64 +69,49 @@ def _check_idea_drivers(*, project: Project, drivers: Iterable[Driver]) -> None:
 
 @transaction.atomic
 def driver_create(
-    *,
-    by: User,
-    project: Project,
-    kind: str,
-    title: str,
-    parent: Driver | None = None,
-    description: str = "",
-    position: int | None = None,
+    *, by: User, project: Project, kind: str, title: str, **fields: Unpack[DriverFields]
 ) -> Driver:
     """Add a primary driver to the aim, or a secondary driver beneath a primary one;
-    without a ``position`` it goes after its siblings."""
+    without a ``position`` it goes after the drivers beside it."""
     ensure_can_edit_project(by=by, project=project, action="change the driver diagram of")
     if kind not in Driver.Kind.values:
         refuse(f"Unknown driver kind {kind!r}.", field="kind")
-    _check_parent(project=project, kind=kind, parent=parent)
-    if position is None:
-        position = _next_position(Driver.objects.filter(project=project, parent=parent))
-    driver = Driver(
-        project=project,
-        kind=kind,
-        title=title,
-        parent=parent,
-        description=description,
-        position=position,
-    )
+    data = only(DriverFields, fields, service="driver_create")
+    _check_parent(project=project, kind=kind, parent=data.get("parent"))
+    if "position" not in data:
+        siblings = Driver.objects.filter(project=project, parent=data.get("parent"))
+        data["position"] = _next_position(siblings)
+    driver = Driver(project=project, kind=kind, title=title, **data)
     save_with_history(driver, by=by)
     return driver
 
 
 @transaction.atomic
-def driver_update(
-    *,
-    by: User,
-    driver: Driver,
-    kind: str | Unset = UNSET,
-    title: str | Unset = UNSET,
-    description: str | Unset = UNSET,
-    position: int | Unset = UNSET,
-    parent: Driver | Unset | None = UNSET,
-) -> Driver:
+def driver_update(*, by: User, driver: Driver, **changes: Unpack[DriverChanges]) -> Driver:
     """Reword, reorder or move a driver; a secondary driver may move to another primary
     (it goes after the drivers already there, unless a ``position`` is given).
 
     A driver keeps its kind: change ideas and secondary drivers hang off it by kind.
     """
     ensure_can_edit_project(by=by, project=driver.project, action="change the driver diagram of")
-    if kind is not UNSET and kind != driver.kind:
+    if "kind" in changes:
         refuse("A driver's kind cannot change; add a new driver instead.", field="kind")
-    moved = parent is not UNSET and getattr(parent, "pk", None) != driver.parent_id
-    for name, value in given(
-        title=title, description=description, position=position, parent=parent
-    ).items():
-        setattr(driver, name, value)
-    _check_parent(project=driver.project, kind=driver.kind, parent=driver.parent)
-    if moved and position is UNSET:
-        siblings = Driver.objects.filter(project_id=driver.project_id, parent=driver.parent)
-        driver.position = _next_position(siblings.exclude(pk=driver.pk))
-    save_with_history(driver, by=by)
+    changes = only(DriverChanges, changes, service="driver_update")
+    new_parent = changes.get("parent", driver.parent)
+    if getattr(new_parent, "pk", None) != driver.parent_id and "position" not in changes:
+        siblings = Driver.objects.filter(project_id=driver.project_id, parent=new_parent)
+        changes["position"] = _next_position(siblings.exclude(pk=driver.pk))
+
+    def check(changed: Driver) -> None:
+        _check_parent(project=changed.project, kind=changed.kind, parent=changed.parent)
+
+    driver, _ = model_update(
+        instance=driver,
+        fields=field_names(DriverChanges),
+        data=changes,
+        by=by,
+        check=check,
+    )
     return driver
 
 
@@ -156,13 +168,9 @@ def driver_delete(*, by: User, driver: Driver) -> None:
     driver.delete()
 
 
-def _set_status(idea: ChangeIdea, status: str | None) -> None:
-    if status is None or status == idea.status:
-        return
+def _check_status(status: str) -> None:
     if status not in ChangeIdea.Status.values:
         refuse(f"Unknown change idea status {status!r}.", field="status")
-    idea.status = status
-    idea.status_changed_at = timezone.now()
 
 
 @transaction.atomic
@@ -173,28 +181,27 @@ def change_idea_create(
     title: str,
     drivers: Iterable[Driver] = (),
     status: str = ChangeIdea.Status.UNTESTED,
-    description: str = "",
-    learning: str = "",
-    position: int | None = None,
+    **fields: Unpack[IdeaFields],
 ) -> ChangeIdea:
     """Add a change idea to the driver diagram, serving one or more secondary drivers;
     without a ``position`` it goes after the project's other ideas."""
     ensure_can_edit_project(by=by, project=project, action="change the driver diagram of")
     drivers = list(drivers)
     _check_idea_drivers(project=project, drivers=drivers)
-    if position is None:
-        position = _next_position(ChangeIdea.objects.filter(project=project))
+    _check_status(status)
+    data = only(IdeaFields, fields, service="change_idea_create")
+    data.setdefault("position", _next_position(ChangeIdea.objects.filter(project=project)))
     idea = ChangeIdea(
         project=project,
         title=title,
         created_by=by,
-        description=description,
-        learning=learning,
-        position=position,
+        status=status,
+        status_changed_at=None if status == ChangeIdea.Status.UNTESTED else timezone.now(),
+        **data,
     )
-    _set_status(idea, status)
     save_with_history(idea, by=by)
     idea.drivers.set(drivers)
+    project_record_changed_by(project_id=project.pk, by=by)
     return idea
 
 
@@ -203,26 +210,24 @@ def change_idea_update(
     *,
     by: User,
     idea: ChangeIdea,
-    drivers: Iterable[Driver] | Unset = UNSET,
-    title: str | Unset = UNSET,
-    description: str | Unset = UNSET,
-    status: str | Unset = UNSET,
-    learning: str | Unset = UNSET,
-    position: int | Unset = UNSET,
+    drivers: Iterable[Driver] | None = None,
+    **changes: Unpack[IdeaChanges],
 ) -> ChangeIdea:
     """Reword a change idea, record its status and learning, or relink its drivers."""
     ensure_can_edit_project(by=by, project=idea.project, action="change the driver diagram of")
-    _set_status(idea, None if status is UNSET else status)
-    for name, value in given(
-        title=title, description=description, learning=learning, position=position
-    ).items():
-        setattr(idea, name, value)
-    drivers = None if drivers is UNSET else list(drivers)
     if drivers is not None:
+        drivers = list(drivers)
         _check_idea_drivers(project=idea.project, drivers=drivers)
-    save_with_history(idea, by=by)
+    data = only(IdeaChanges, changes, service="change_idea_update")
+    if data.get("status", idea.status) != idea.status:
+        _check_status(data["status"])
+        data["status_changed_at"] = timezone.now()
+    idea, _ = model_update(
+        instance=idea, fields=[*field_names(IdeaChanges), "status_changed_at"], data=data, by=by
+    )
     if drivers is not None:
         idea.drivers.set(drivers)
+    project_record_changed_by(project_id=idea.project_id, by=by)
     return idea
 
 
@@ -239,3 +244,4 @@ def change_idea_delete(*, by: User, idea: ChangeIdea) -> None:
         )
     idea._history_user = by
     idea.delete()
+    project_record_changed_by(project_id=idea.project_id, by=by)

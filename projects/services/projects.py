@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from backend.errors import forbid, refuse
 from backend.history import save_with_history
 from backend.models import Unit, User
-from backend.unset import UNSET, Unset, given
+from backend.updates import field_names, model_update, only
 from projects.lifecycle import FINAL, transition_refusal
 from projects.models import Project, ProjectMember, StrategicAim
 from projects.selectors import (
@@ -20,11 +21,36 @@ from projects.selectors import (
     can_edit_project,
     can_reopen_project,
 )
-from projects.services._shared import ensure_member, same_organisation
+from projects.services._shared import (
+    ensure_member,
+    project_record_changed_by,
+    same_organisation,
+)
 from projects.signals import project_approval_requested
 
 Status = Project.Status
 Approval = Project.Approval
+
+
+class ProjectFields(TypedDict, total=False):
+    """What a team writes about its project besides its title and unit (the status moves
+    only through ``project_transition``)."""
+
+    aim_statement: str
+    aim_what: str
+    aim_how_much: str
+    aim_baseline: float | None
+    aim_target: float | None
+    aim_by_when: date | None
+    problem: str
+    background: str
+
+
+class ProjectChanges(ProjectFields, total=False):
+    title: str
+    unit: Unit
+
+
 # A team may register a project that is already running; anything further along is
 # reached through the lifecycle.
 STARTING_STATUSES = frozenset({Status.PROPOSED, Status.ACTIVE})
@@ -61,14 +87,7 @@ def project_create(
     title: str,
     aims: Iterable[StrategicAim] = (),
     status: str = Status.PROPOSED,
-    aim_statement: str = "",
-    aim_what: str = "",
-    aim_how_much: str = "",
-    aim_baseline: float | None = None,
-    aim_target: float | None = None,
-    aim_by_when: date | None = None,
-    problem: str = "",
-    background: str = "",
+    **fields: Unpack[ProjectFields],
 ) -> Project:
     """Register an improvement project in a unit; whoever registers it becomes its lead.
 
@@ -98,20 +117,14 @@ def project_create(
         started_on=timezone.localdate() if status == Status.ACTIVE else None,
         last_activity_at=now,
         created_by=by,
-        aim_statement=aim_statement,
-        aim_what=aim_what,
-        aim_how_much=aim_how_much,
-        aim_baseline=aim_baseline,
-        aim_target=aim_target,
-        aim_by_when=aim_by_when,
-        problem=problem,
-        background=background,
         approval=Approval.PENDING if waits else Approval.NOT_NEEDED,
         approval_requested_at=now if waits else None,
+        **only(ProjectFields, fields, service="project_create"),
     )
     save_with_history(project, by=by)
     project.aims.set(aims)
     ProjectMember.objects.create(project=project, user=by, role=ProjectMember.Role.LEAD)
+    project_record_changed_by(project_id=project.pk, by=by)
     if waits:
         project_approval_requested.send(sender=Project, project=project, by=by)
     return project
@@ -122,42 +135,31 @@ def project_update(
     *,
     by: User,
     project: Project,
-    aims: Iterable[StrategicAim] | Unset = UNSET,
-    title: str | Unset = UNSET,
-    unit: Unit | Unset = UNSET,
-    aim_statement: str | Unset = UNSET,
-    aim_what: str | Unset = UNSET,
-    aim_how_much: str | Unset = UNSET,
-    aim_baseline: float | Unset | None = UNSET,
-    aim_target: float | Unset | None = UNSET,
-    aim_by_when: date | Unset | None = UNSET,
-    problem: str | Unset = UNSET,
-    background: str | Unset = UNSET,
+    aims: Iterable[StrategicAim] | None = None,
+    **changes: Unpack[ProjectChanges],
 ) -> Project:
     """Change a project's title, unit, aim statement, problem or background, or its aims.
 
-    Only what is given changes. The status changes only through ``project_transition``.
+    The status changes only through ``project_transition``.
     """
     ensure_can_edit_project(by=by, project=project, action="change")
-    changes = given(
-        title=title,
-        unit=unit,
-        aim_statement=aim_statement,
-        aim_what=aim_what,
-        aim_how_much=aim_how_much,
-        aim_baseline=aim_baseline,
-        aim_target=aim_target,
-        aim_by_when=aim_by_when,
-        problem=problem,
-        background=background,
+
+    def check(changed: Project) -> None:
+        _check_links(organisation_id=changed.organisation_id, unit=changed.unit, aims=())
+
+    project, changed = model_update(
+        instance=project,
+        fields=field_names(ProjectChanges),
+        data=only(ProjectChanges, changes, service="project_update"),
+        by=by,
+        check=check,
     )
-    for name, value in changes.items():
-        setattr(project, name, value)
-    aims = None if aims is UNSET else list(aims)
-    _check_links(organisation_id=project.organisation_id, unit=project.unit, aims=aims or ())
-    save_with_history(project, by=by)
     if aims is not None:
+        aims = list(aims)
+        _check_links(organisation_id=project.organisation_id, unit=project.unit, aims=aims)
         project.aims.set(aims)
+    if changed or aims is not None:
+        project_record_changed_by(project_id=project.pk, by=by)
     return project
 
 
@@ -223,7 +225,9 @@ def project_member_add(*, by: User, project: Project, user: User, role: str) -> 
         refuse(f"Unknown team role {role!r}.", field="role")
     if ProjectMember.objects.filter(project=project, user=user, role=role).exists():
         refuse("This person already has this role on the team.", field="user", code="duplicate")
-    return ProjectMember.objects.create(project=project, user=user, role=role)
+    member = ProjectMember.objects.create(project=project, user=user, role=role)
+    project_record_changed_by(project_id=project.pk, by=by)
+    return member
 
 
 @transaction.atomic
@@ -240,6 +244,7 @@ def project_member_update(*, by: User, member: ProjectMember, role: str) -> Proj
         refuse("This person already has this role on the team.", field="role", code="duplicate")
     member.role = role
     member.save(update_fields=["role"])
+    project_record_changed_by(project_id=member.project_id, by=by)
     return member
 
 
@@ -249,3 +254,4 @@ def project_member_remove(*, by: User, member: ProjectMember) -> None:
     ensure_can_edit_project(by=by, project=member.project, action="change the team of")
     _ensure_lead_remains(member, new_role=None)
     member.delete()
+    project_record_changed_by(project_id=member.project_id, by=by)
