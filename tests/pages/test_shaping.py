@@ -432,3 +432,52 @@ def test_an_upload_that_is_not_a_photo_or_pdf_is_refused_on_a_phone(page, shaped
     screenshot(page, "shaping-upload-refused")
     assert_accessible(page)
     assert shaped["project"].files.count() == 1  # only the poster
+
+
+PHONE_PAGE_BUDGET_BYTES = 100 * 1024
+
+
+def _first_visit_bytes(phone, live_server, path: str) -> dict[str, int]:
+    """Bytes on the wire (compressed bodies and headers) of a phone's first visit to
+    ``path``, signed in as ``phone``'s cookies, nothing cached, by Chromium's own count."""
+    fresh = phone.browser.new_context(viewport={"width": 390, "height": 844},
+                                      base_url=live_server.url)  # fmt: skip
+    fresh.add_cookies(phone.cookies())
+    visit = fresh.new_page()
+    devtools = fresh.new_cdp_session(visit)
+    devtools.send("Network.enable")
+    urls: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    devtools.on(
+        "Network.responseReceived", lambda e: urls.update({e["requestId"]: e["response"]["url"]})
+    )
+    devtools.on(
+        "Network.loadingFinished",
+        lambda e: sizes.update(
+            {urls.get(e["requestId"], e["requestId"]): int(e["encodedDataLength"])}
+        ),
+    )
+    visit.goto(path, wait_until="networkidle")
+    visit.wait_for_timeout(500)
+    fresh.close()
+    return sizes
+
+
+def test_the_shaping_pages_a_phone_opens_most_download_in_under_100_kb(
+    page, phone, live_server, shaped
+):
+    sign_in(page, "nurse@demo.example", DEMO_PASSWORD)
+    project, measure = shaped["project"], shaped["measure"]
+    for path in (
+        "/projects/new/",
+        f"/projects/{project.pk}/",
+        f"/projects/{project.pk}/diagram/",
+        f"/measures/{measure.pk}/data/",
+        f"/cycles/{shaped['cycle'].pk}/",
+    ):
+        sizes = _first_visit_bytes(phone, live_server, path)
+        total = sum(sizes.values())
+        print(f"\n{path}: {total} bytes over {len(sizes)} requests")
+        for url, size in sorted(sizes.items(), key=lambda item: -item[1])[:6]:
+            print(f"  {size:>7}  {url}")
+        assert total < PHONE_PAGE_BUDGET_BYTES, sizes

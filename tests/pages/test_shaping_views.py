@@ -724,3 +724,25 @@ def test_the_aims_follow_the_ward_chosen(nurse, ward, organisation):
 
     assert [pk for pk, _ in offered] == [mine.pk]
     assert [pk for pk, _ in other.fields["aims"].choices] == [theirs.pk]
+
+
+def test_the_team_and_library_pages_read_in_a_fixed_number_of_queries(
+    nurse, project, organisation, django_assert_max_num_queries
+):
+    client = _client(nurse)
+    ProjectMemberFactory(project=project)
+    MeasureDefinitionFactory(organisation=organisation, name="Falls 0")
+    with django_assert_max_num_queries(15) as team:
+        client.get(f"/projects/{project.pk}/team/")
+    with_one_member = len(team.captured_queries)
+    with django_assert_max_num_queries(15) as library:
+        client.get(f"/projects/{project.pk}/measures/new/", {"q": "falls"})
+    with_one_definition = len(library.captured_queries)
+    for index in range(1, 10):
+        ProjectMemberFactory(project=project)
+        MeasureDefinitionFactory(organisation=organisation, name=f"Falls {index}")
+
+    with django_assert_max_num_queries(with_one_member):
+        client.get(f"/projects/{project.pk}/team/")
+    with django_assert_max_num_queries(with_one_definition):
+        client.get(f"/projects/{project.pk}/measures/new/", {"q": "falls"})
