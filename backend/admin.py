@@ -23,7 +23,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "ods_code"]
+    list_display = ["name", "slug", "ods_code", "projects_need_approval"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "ods_code"]
 

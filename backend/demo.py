@@ -248,7 +248,8 @@ def seed() -> dict[str, Organisation]:
     """Create the demo organisations, their units and the demo logins."""
     password_hash = make_password(DEMO_PASSWORD)
     demo, _ = Organisation.objects.get_or_create(
-        slug="demo-trust", defaults={"name": "Demo Trust", "ods_code": "RXX"}
+        slug="demo-trust",
+        defaults={"name": "Demo Trust", "ods_code": "RXX", "projects_need_approval": True},
     )
     other, _ = Organisation.objects.get_or_create(
         slug="other-trust", defaults={"name": "Other Trust", "ods_code": "RYY"}

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from rest_framework import status
 from rest_framework.request import Request
@@ -34,10 +35,23 @@ CLAIM_ATTEMPTS = 3
 
 
 def _body_hash(request: Request) -> str:
-    # Read before DRF parses the stream; Django caches it, and DRF then parses the cache.
-    return hashlib.sha256(
-        request.method.encode() + request.path.encode() + request.body
-    ).hexdigest()
+    digest = hashlib.sha256(request.method.encode() + request.path.encode())
+    try:
+        # Read before DRF parses the stream; Django caches it, and DRF then parses the cache.
+        digest.update(request.body)
+    except RawPostDataException:
+        # A page's multipart form (a photo, a CSV) was streamed into POST and FILES by the
+        # CSRF check before this ran, so its raw body is gone: hash what it held instead.
+        django_request = getattr(request, "_request", request)
+        for name, values in sorted(django_request.POST.lists()):
+            digest.update(f"{name}={values!r};".encode())
+        for name, uploads in sorted(django_request.FILES.lists()):
+            for upload in uploads:
+                digest.update(f"{name}:{upload.name}:{upload.size};".encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    return digest.hexdigest()
 
 
 def _replay(record: IdempotencyRecord) -> Response:

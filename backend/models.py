@@ -70,6 +70,10 @@ class Organisation(models.Model):
     ods_code = models.CharField(
         "ODS code", max_length=10, blank=True, help_text="NHS Organisation Data Service code."
     )
+    projects_need_approval = models.BooleanField(
+        default=False,
+        help_text="New projects stay proposed until a coach or the QI team approves them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

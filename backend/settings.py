@@ -250,8 +250,34 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+
+# --- Photos and documents (backend/uploads.py) --------------------------------------
+# Stored through Django's storage API: the file system under var/media by default, or an
+# S3-compatible object store (AWS S3, MinIO, Ceph ...) through django-storages when
+# RIPPLE_S3_BUCKET is set; credentials come from the usual AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY (or the instance's role). Files are never at a public address:
+# the store is private and the pages serve each file to those who may see its record.
+MEDIA_ROOT = Path(env.str("RIPPLE_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+RIPPLE_MAX_UPLOAD_MB = env.int("RIPPLE_MAX_UPLOAD_MB", default=10)
+RIPPLE_S3_BUCKET = env.str("RIPPLE_S3_BUCKET", default="")
+if RIPPLE_S3_BUCKET:
+    _FILE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": RIPPLE_S3_BUCKET,
+            "endpoint_url": env.str("RIPPLE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("RIPPLE_S3_REGION", default="") or None,
+            "location": env.str("RIPPLE_S3_PREFIX", default=""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "addressing_style": env.str("RIPPLE_S3_ADDRESSING_STYLE", default="") or None,
+        },
+    }
+else:
+    _FILE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _FILE_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

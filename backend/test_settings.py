@@ -6,13 +6,14 @@ Without ``REDIS_URL`` tasks go to Celery's in-memory broker and the cache is loc
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
 if not os.environ.get("REDIS_URL"):
     os.environ.setdefault("CELERY_BROKER_URL", "memory://localhost/")
 
 from backend.settings import *  # noqa: F403
-from backend.settings import REDIS_URL
+from backend.settings import REDIS_URL, STORAGES
 
 # Hashing passwords slowly is the point in production and a waste in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -25,3 +26,6 @@ if not REDIS_URL:
         }
     }
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min"}}  # noqa: F405
+# Uploaded files go to a folder of the test run's own, on the file system.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="ripple-media-")
+STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}

@@ -25,6 +25,8 @@ class Kind(models.TextChoices):
     AIM_MET = "celebration_aim_met", "Aim met"
     CHANGE_ADOPTED = "celebration_change_adopted", "Change adopted"
     CHANGE_SPREAD = "celebration_change_spread", "Change adopted elsewhere"
+    APPROVAL_REQUESTED = "approval_requested", "Project waiting for approval"
+    APPROVAL_DECIDED = "approval_decided", "Project approved or returned"
 
 
 NUDGE_KINDS = frozenset({Kind.STALLED, Kind.OVERDUE, Kind.MISSING_DATA, Kind.STUDY_PENDING})

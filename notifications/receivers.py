@@ -3,7 +3,9 @@ inside its transaction. Slow work (reading SPC, celebrating a win) is scheduled 
 the commit (``backend.jobs``): a rolled-back write enqueues nothing, and nothing here can
 fail the user's request; a task lost on the way is made up by the daily reconcile, which
 derives the same celebrations from the database. A few cheap rows (telling the origin
-team of an adoption) are written in the sender's transaction, to commit with it."""
+team of an adoption, asking approvers about a new project and telling the team their
+answer) are written in the sender's transaction, to commit with it: nothing derives them
+again later."""
 
 from __future__ import annotations
 
@@ -11,10 +13,18 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from backend.jobs import enqueue_on_commit
-from notifications.services import celebrate_adoption
+from notifications.services import (
+    approval_decided_notify,
+    approval_requested_notify,
+    celebrate_adoption,
+)
 from notifications.tasks import cycle_adoption_celebrate, measure_wins_detect
 from pdsa.signals import cycle_decided
-from projects.signals import measure_data_changed
+from projects.signals import (
+    measure_data_changed,
+    project_approval_decided,
+    project_approval_requested,
+)
 from spread.signals import change_adopted
 
 
@@ -43,3 +53,13 @@ def tell_the_origin_team(sender, adoption, by=None, **kwargs) -> None:
         adopted_on=timezone.localdate(adoption.status_changed_at),
         evidence={"origin_signal": candidate.evidence.get("summary", "")},
     )
+
+
+@receiver(project_approval_requested, dispatch_uid="notifications.project_approval_requested")
+def ask_approvers(sender, project, by=None, **kwargs) -> None:
+    approval_requested_notify(project=project, by=by)
+
+
+@receiver(project_approval_decided, dispatch_uid="notifications.project_approval_decided")
+def tell_team_the_decision(sender, project, approved, note="", by=None, **kwargs) -> None:
+    approval_decided_notify(project=project, approved=approved, note=note)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from backend.uploads import Attachment
 from projects.models import ChangeIdea, Measure, Project
 
 
@@ -156,3 +157,15 @@ class CycleTask(models.Model):
 
     def __str__(self) -> str:
         return self.what
+
+
+class CycleFile(Attachment):
+    """A photo or PDF of a cycle (the form tested, the board after the test); checked,
+    cleaned and served as ``backend.uploads`` says."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="files")
+
+    history = HistoricalRecords()
+
+    class Meta(Attachment.Meta):
+        indexes = [models.Index(fields=["cycle", "-created_at"])]

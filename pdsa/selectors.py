@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from backend.models import User
-from pdsa.models import Cycle, CycleQuestion, CycleTask
+from pdsa.models import Cycle, CycleFile, CycleQuestion, CycleTask
 from projects.models import ChangeIdea, Measure
 from projects.selectors import project_list
 
@@ -79,3 +79,11 @@ def cycles_change_started_on(cycles: Sequence[Cycle]) -> dict[int, date]:
         # The cycle itself is always among them, so there is always a day.
         started[cycle.pk] = testing_started_on([*ramp, cycle]) or timezone.localdate()
     return started
+
+
+def cycle_file_list(*, user: User) -> QuerySet[CycleFile]:
+    """Photos and documents of the cycles the user may read, with the cycle and who added
+    them."""
+    return CycleFile.objects.filter(cycle__in=cycle_scope(user=user)).select_related(
+        "cycle__project", "uploaded_by"
+    )

@@ -16,6 +16,6 @@ class ProjectsConfig(AppConfig):
                 url_name="my-projects",
                 order=10,
                 home_for=frozenset({Role.FRONTLINE, Role.LIVED_EXPERIENCE_PARTNER}),
-                sections=("/projects/", "/data/"),
+                sections=("/projects/", "/data/", "/measures/"),
             )
         )

@@ -1,8 +1,11 @@
-"""Reading a measure's data from a CSV file, as people save them from a spreadsheet.
+"""Reading a measure's data from a CSV file, as people save them from a spreadsheet, or
+from cells pasted out of one.
 
 Rows are named as the user sees them in the file: ``row 5`` is the fifth line, the
 header being row 1. Columns: period, value, numerator, denominator, note (any order,
-any case; "date" and "month" are read as period, "notes" and "comment" as note).
+any case; "date" and "month" are read as period, "notes" and "comment" as note). Pasted
+cells may leave the header out: then the columns are period and value (or numerator and
+denominator for a measure of a proportion or rate), and a note.
 """
 
 from __future__ import annotations
@@ -10,9 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+
+from projects.serializers import DataPointRowSerializer
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 COLUMNS = ("period", "value", "numerator", "denominator", "note")
@@ -68,37 +74,100 @@ def _cell(column: str, text: str) -> Any:
     return text
 
 
-def parse_data_csv(text: str) -> list[tuple[str, dict[str, Any]]]:
+def _is_header(cells: list[str]) -> bool:
+    first = cells[0].strip().lower() if cells else ""
+    return ALIASES.get(first, first) in COLUMNS
+
+
+def parse_data_csv(
+    text: str, *, delimiter: str = ",", headless: Sequence[str] | None = None
+) -> list[tuple[str, dict[str, Any]]]:
     """Each data row of the file as (its name in the file, its cells by column).
 
-    Blank lines are skipped; a blank number cell means "no value".
+    Blank lines are skipped; a blank number cell means "no value". With ``headless``
+    columns, a first row that is not a header is data in those columns.
     """
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader)
+        while not any(cell.strip() for cell in header):
+            header = next(reader)
     except StopIteration:
         raise _invalid("The file is empty: it needs a header row and data rows.") from None
     except csv.Error as error:
         raise _invalid(f"Row 1 cannot be read as CSV: {error}.") from None
-    columns = _header(header)
     rows = []
+    if headless is not None and not _is_header(header):
+        columns: list[str | None] = list(headless)
+        rows.append(_row(f"row {reader.line_num}", header, columns, reader.line_num))
+    else:
+        columns = _header(header)
     try:
         for cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue
-            label = f"row {reader.line_num}"
-            if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
-                raise _invalid(f"Row {reader.line_num} has more cells than the header.", label)
-            # A short row (trailing cells left off by the spreadsheet) has blank cells.
-            cells = cells + [""] * (len(columns) - len(cells))
-            row = {
-                column: _cell(column, cell)
-                for column, cell in zip(columns, cells, strict=False)
-                if column is not None
-            }
-            rows.append((label, row))
+            rows.append(_row(f"row {reader.line_num}", cells, columns, reader.line_num))
     except csv.Error as error:
         raise _invalid(f"Row {reader.line_num} cannot be read as CSV: {error}.") from None
     if not rows:
         raise _invalid("The file has a header but no data rows.")
     return rows
+
+
+def _row(
+    label: str, cells: list[str], columns: list[str | None], line: int
+) -> tuple[str, dict[str, Any]]:
+    if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
+        raise _invalid(f"Row {line} has more cells than the header.", label)
+    # A short row (trailing cells left off by the spreadsheet) has blank cells.
+    cells = cells + [""] * (len(columns) - len(cells))
+    row = {
+        column: _cell(column, cell)
+        for column, cell in zip(columns, cells, strict=False)
+        if column is not None
+    }
+    return label, row
+
+
+def parse_pasted_data(text: str, *, ratio: bool) -> list[tuple[str, dict[str, Any]]]:
+    """Cells pasted from a spreadsheet (tab-separated) or typed as CSV, with or without a
+    header; without one, period and value (``ratio``: numerator and denominator), note."""
+    text = text.strip("\n\r")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = "\t" if "\t" in first else ";" if ";" in first and "," not in first else ","
+    headless = (
+        ("period", "numerator", "denominator", "note") if ratio else ("period", "value", "note")
+    )
+    return parse_data_csv(text, delimiter=delimiter, headless=headless)
+
+
+def read_rows(
+    parsed: list[tuple[str, dict[str, Any]]],
+) -> tuple[list[dict], list[str], dict[str, list[str]]]:
+    """Each parsed row read as a data row (dates and numbers), and every bad cell of every
+    row by its row and column (``row 5.value``), the good rows kept apart from the bad."""
+    rows, labels, errors = [], [], {}
+    for label, cells in parsed:
+        row = DataPointRowSerializer(data=cells)
+        if row.is_valid():
+            rows.append(dict(row.validated_data))
+            labels.append(label)
+        else:
+            for name, messages in row.errors.items():
+                errors[f"{label}.{name}"] = [str(message) for message in messages]
+    return rows, labels, errors
+
+
+def typed_rows(parsed: list[tuple[str, dict[str, Any]]]) -> tuple[list[dict], list[str]]:
+    """Each parsed row as a data row; a ``ValidationError`` naming every bad cell of every
+    row at once if any is bad."""
+    rows, labels, errors = read_rows(parsed)
+    if errors:
+        raise ValidationError(errors)
+    return rows, labels
+
+
+def row_number(key: str) -> int:
+    """The row a problem's key names (``row 5.value`` -> 5); 0 for the file as a whole."""
+    head = key.partition(".")[0]
+    return int(head[4:]) if head.startswith("row ") and head[4:].isdigit() else 0

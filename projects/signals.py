@@ -13,3 +13,11 @@ measure_data_changed = Signal()
 # Something a project's progress score is computed from changed: its aim statement, its
 # team, its measures or its change ideas. Arguments: project_id, by.
 project_record_changed = Signal()
+
+# A project waits for approval: registered where new projects are approved, or sent again
+# after it was returned. Arguments: project, by.
+project_approval_requested = Signal()
+
+# A coach or the QI team approved a project waiting for approval, or returned it to the
+# team. Arguments: project, approved (bool), note (the reason, for a return), by.
+project_approval_decided = Signal()

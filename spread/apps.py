@@ -8,9 +8,11 @@ class SpreadConfig(AppConfig):
     def ready(self) -> None:
         from pdsa.signals import cycle_decided
         from projects.signals import measure_data_changed
-        from spread import receivers
+        from projects.tried_before import register_learning_source
+        from spread import receivers, tried_before
 
         cycle_decided.connect(receivers.suggest_on_adopt, dispatch_uid="spread.suggest_on_adopt")
         measure_data_changed.connect(
             receivers.suggest_after_data_changed, dispatch_uid="spread.suggest_after_data"
         )
+        register_learning_source("spread.learning", tried_before.tried_changes)

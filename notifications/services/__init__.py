@@ -4,8 +4,10 @@
 - `delivery`: one e-mail per notification, guarded against double sends.
 - `jobs`: the periodic scans, the reconcile, and the event-driven celebrations.
 - `inbox`: marking read, and preferences.
+- `approvals`: new projects waiting for approval, and the decision.
 """
 
+from notifications.services.approvals import approval_decided_notify, approval_requested_notify
 from notifications.services.delivery import deliveries_sweep, notification_email_send
 from notifications.services.inbox import (
     notification_mark_read,
@@ -28,6 +30,8 @@ from notifications.services.jobs import (
 from notifications.services.writing import email_due_at, notifications_write, preferences_for
 
 __all__ = [
+    "approval_decided_notify",
+    "approval_requested_notify",
     "celebrate_adoption",
     "cycle_adoption_celebrate",
     "daily_slot",

@@ -19,9 +19,9 @@ from projects import selectors, services
 from projects.api.common import CSVRenderer, ErrorsAsJSONMixin, SVGRenderer
 from projects.api.measures import upsert_response
 from projects.chart_svg import render_chart_svg
-from projects.data_csv import MAX_CSV_BYTES, decode_csv, parse_data_csv
+from projects.data_csv import MAX_CSV_BYTES, decode_csv, parse_data_csv, typed_rows
 from projects.models import Measure
-from projects.serializers import DataPointRowSerializer, DataUpsertResultSerializer
+from projects.serializers import DataUpsertResultSerializer
 
 
 class CSVBodyParser(BaseParser):
@@ -46,22 +46,6 @@ def _uploaded_csv(request: Request) -> bytes:
             {"file": "Send the CSV as the request body (text/csv) or as a form field 'file'."}
         )
     return upload.read(MAX_CSV_BYTES + 1)
-
-
-def _typed_rows(text: str) -> tuple[list[dict], list[str]]:
-    """Each CSV row parsed as a data row; every bad cell of every row reported at once."""
-    rows, labels, errors = [], [], {}
-    for label, cells in parse_data_csv(text):
-        row = DataPointRowSerializer(data=cells)
-        if row.is_valid():
-            rows.append(row.validated_data)
-            labels.append(label)
-        else:
-            for name, messages in row.errors.items():
-                errors[f"{label}.{name}"] = messages
-    if errors:
-        raise ValidationError(errors)
-    return rows, labels
 
 
 class MeasureDataCSVView(ErrorsAsJSONMixin, APIView):
@@ -95,7 +79,7 @@ class MeasureDataCSVView(ErrorsAsJSONMixin, APIView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         measure = _measure(request, pk)
-        rows, labels = _typed_rows(decode_csv(_uploaded_csv(request)))
+        rows, labels = typed_rows(parse_data_csv(decode_csv(_uploaded_csv(request))))
         result = services.data_points_upsert(
             measure=measure, rows=rows, labels=labels, by=request.user
         )

@@ -16,15 +16,25 @@ stalled active project (no activity for 35 days).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from io import BytesIO
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 from simple_history.utils import bulk_create_with_history
 
 from backend.models import Organisation, Unit, User
 from projects import services
 from projects.demo import catalogue, series
 from projects.demo.catalogue import AimSpec, MeasureSpec, ProjectSpec
-from projects.models import DataPoint, Measure, MeasureDefinition, Project, StrategicAim
+from projects.models import (
+    DataPoint,
+    Measure,
+    MeasureDefinition,
+    Project,
+    ProjectFile,
+    StrategicAim,
+)
 
 # How each final status is reached from active, for the lifecycle's rules.
 STATUS_PATHS = {
@@ -134,6 +144,12 @@ class _Seeder:
             services.project_member_add(
                 by=lead, project=project, user=self.people[email], role=role
             )
+        if project.approval == Project.Approval.PENDING and spec.status != "proposed":
+            # Demo Trust approves new projects: its coach (else the QI team) did.
+            coach = next((email for email, role in spec.team if role == "coach"), catalogue.QI)
+            project = services.project_approve(
+                by=self.people[coach], project=project, note="Clear aim and a measure to match."
+            )
         for status in STATUS_PATHS[spec.status]:
             project = services.project_transition(
                 by=self.people[catalogue.QI], project=project, status=status,
@@ -242,6 +258,57 @@ def _seed_demo_trust(organisation: Organisation) -> None:
         measure = seeder.measure(aim, MeasureSpec(definition, rows, target=target), qi)
         if aim.goal_measure_id is None:
             services.aim_update(by=qi, aim=aim, goal_measure=measure, goal_target=target)
+    _files(organisation)
+
+
+def _huddle_board() -> bytes:
+    """A drawing of a ward's huddle board: who is at risk tonight, in bays (no names)."""
+    board = Image.new("RGB", (640, 400), "white")
+    pen = ImageDraw.Draw(board)
+    pen.rectangle((0, 0, 639, 56), fill=(0, 94, 184))
+    pen.text((16, 20), "Ward 7 falls huddle board", fill="white")
+    for column, (bay, risk) in enumerate([("Bay A", 3), ("Bay B", 1), ("Bay C", 2)]):
+        left = 24 + column * 204
+        pen.rectangle((left, 80, left + 180, 376), outline=(66, 84, 98), width=3)
+        pen.text((left + 12, 92), f"{bay}: {risk} at high risk", fill=(33, 43, 50))
+        for row in range(risk):
+            pen.ellipse((left + 16, 130 + row * 60, left + 56, 170 + row * 60), fill=(255, 184, 0))
+    out = BytesIO()
+    board.save(out, "PNG")
+    return out.getvalue()
+
+
+# A one-page PDF: what a team attaches when it changes a form.
+_POSTER_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+    b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+    b"4 0 obj<</Length 67>>stream\n"
+    b"BT /F1 24 Tf 72 760 Td (Falls huddle at handover: 5 minutes) Tj ET\n"
+    b"endstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _files(organisation: Organisation) -> None:
+    """The Ward 7 falls project's huddle board photo and poster, so its pages show them."""
+    project = Project.objects.filter(
+        organisation=organisation, title="Falls huddle at handover"
+    ).first()
+    if project is None or ProjectFile.objects.filter(project=project).exists():
+        return
+    lead = project.members.filter(role="lead").first().user
+    for name, data, kind, caption in (
+        ("huddle-board.png", _huddle_board(), "image/png", "The huddle board after week 2"),
+        ("huddle-poster.pdf", _POSTER_PDF, "application/pdf", "Poster for the staff room"),
+    ):
+        services.project_file_add(
+            by=lead,
+            project=project,
+            upload=SimpleUploadedFile(name, data, content_type=kind),
+            caption=caption,
+        )
 
 
 def _seed_other_trust(organisation: Organisation) -> None:

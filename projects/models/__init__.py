@@ -8,6 +8,7 @@ from projects.models.choices import (
     QualityDimension,
 )
 from projects.models.diagram import ChangeIdea, Driver
+from projects.models.files import ProjectFile
 from projects.models.measures import DataPoint, Measure, MeasureDefinition, Rebase
 from projects.models.portfolio import Project, ProjectMember, StrategicAim
 
@@ -22,6 +23,7 @@ __all__ = [
     "Measure",
     "MeasureDefinition",
     "Project",
+    "ProjectFile",
     "ProjectMember",
     "QualityDimension",
     "Rebase",

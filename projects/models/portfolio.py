@@ -94,7 +94,29 @@ class Project(models.Model):
     aim_by_when = models.DateField(null=True, blank=True)
     problem = models.TextField(blank=True)
     background = models.TextField(blank=True)
+
+    class Approval(models.TextChoices):
+        NOT_NEEDED = "", "Not needed"
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned to the team"
+
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    # In an organisation that approves new projects: where this one's approval stands,
+    # and who decided, when and why (a return always says why).
+    approval = models.CharField(
+        max_length=10, choices=Approval.choices, blank=True, default=Approval.NOT_NEEDED
+    )
+    approval_requested_at = models.DateTimeField(null=True, blank=True)
+    approval_decided_at = models.DateTimeField(null=True, blank=True)
+    approval_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approval_note = models.TextField(blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     started_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
@@ -130,7 +152,14 @@ class Project(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["organisation", "status"])]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(
+                fields=["organisation", "approval_requested_at"],
+                condition=Q(approval="pending"),
+                name="project_awaiting_approval",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress_override__isnull=True)

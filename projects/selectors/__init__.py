@@ -6,10 +6,12 @@ are an arrangement, not an interface.
 
 from projects.selectors.access import (
     AIM_WRITER_ROLES,
+    APPROVER_ROLES,
     LIBRARY_WRITER_ROLES,
     PORTFOLIO_READER_ROLES,
     PROJECT_CREATOR_ROLES,
     PROJECT_REOPENER_ROLES,
+    can_approve_projects,
     can_create_project,
     can_edit_measure,
     can_edit_project,
@@ -19,9 +21,17 @@ from projects.selectors.access import (
     can_write_library,
     is_on_team,
 )
-from projects.selectors.aims import aim_get, aim_list, aim_tree
+from projects.selectors.aims import (
+    aim_get,
+    aim_list,
+    aim_tree,
+    aims_reaching_unit,
+    unit_ancestor_ids,
+)
+from projects.selectors.approvals import approval_queue
 from projects.selectors.charts import measure_chart, measure_summary
 from projects.selectors.evidence import ImprovementSignal, improvement_since
+from projects.selectors.files import project_file_list, project_files
 from projects.selectors.history import measure_data_history, object_history
 from projects.selectors.measures import (
     CSV_COLUMNS,
@@ -41,7 +51,7 @@ from projects.selectors.projects import (
     project_list,
     project_member_list,
 )
-from projects.selectors.similar import SimilarProject, project_similar
+from projects.selectors.similar import SimilarProject, project_similar, significant_words
 from projects.selectors.spc import (
     measure_spc,
     measure_spc_reading,
@@ -54,6 +64,7 @@ from projects.selectors.spc import (
 
 __all__ = [
     "AIM_WRITER_ROLES",
+    "APPROVER_ROLES",
     "CSV_COLUMNS",
     "LIBRARY_WRITER_ROLES",
     "PORTFOLIO_READER_ROLES",
@@ -64,6 +75,9 @@ __all__ = [
     "aim_get",
     "aim_list",
     "aim_tree",
+    "aims_reaching_unit",
+    "approval_queue",
+    "can_approve_projects",
     "can_create_project",
     "can_edit_measure",
     "can_edit_project",
@@ -91,11 +105,15 @@ __all__ = [
     "measures_spc_readings",
     "measures_spc_summaries",
     "object_history",
+    "project_file_list",
+    "project_files",
     "project_get",
     "project_list",
     "project_member_list",
     "project_similar",
     "rebase_list",
+    "significant_words",
     "spc_cache_key",
     "spc_document",
+    "unit_ancestor_ids",
 ]

@@ -21,6 +21,8 @@ AIM_WRITER_ROLES = LEADERSHIP_ROLES
 LIBRARY_WRITER_ROLES = ADMIN_ROLES
 # Completed and abandoned are final for the team; only the QI team may reopen them.
 PROJECT_REOPENER_ROLES = ADMIN_ROLES
+# Where new projects wait for approval, a coach or the QI team (or an admin) gives it.
+APPROVER_ROLES = ADMIN_ROLES | {Role.COACH}
 # The portfolio against the aims is the board's and the QI team's view of the whole
 # organisation; teams and coaches have their projects and the caseload.
 PORTFOLIO_READER_ROLES = LEADERSHIP_ROLES
@@ -29,6 +31,11 @@ PORTFOLIO_READER_ROLES = LEADERSHIP_ROLES
 def can_create_project(*, user: User, organisation_id: int) -> bool:
     """Whether the user may register a project in the organisation."""
     return role_in(user=user, organisation_id=organisation_id) in PROJECT_CREATOR_ROLES
+
+
+def can_approve_projects(*, user: User, organisation_id: int) -> bool:
+    """Whether the user approves (or returns) new projects of the organisation."""
+    return role_in(user=user, organisation_id=organisation_id) in APPROVER_ROLES
 
 
 def is_on_team(*, user: User, project: Project) -> bool:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from backend.filters import apply_filters
-from backend.models import User
+from backend.models import Unit, User
 from backend.selectors import organisation_ids
 from projects.filters import AimFilter
 from projects.models import StrategicAim
@@ -70,3 +70,49 @@ def aim_tree(*, user: User, organisation_id: int | None = None) -> list[dict[str
         else:
             roots.append(node)
     return roots
+
+
+def unit_ancestor_ids(*, unit: Unit) -> list[int]:
+    """``unit`` and every unit above it (its ward, directorate, division, site), nearest
+    first, from one query of the organisation's tree."""
+    parents = dict(
+        Unit.objects.filter(organisation_id=unit.organisation_id).values_list("id", "parent_id")
+    )
+    found: list[int] = []
+    current: int | None = unit.pk
+    while current is not None and current not in found:
+        found.append(current)
+        current = parents.get(current)
+    return found
+
+
+def aims_reaching_unit(*, user: User, unit: Unit) -> list[StrategicAim]:
+    """The active aims a project in ``unit`` may serve: the cascade that reaches it, from
+    the organisation's bold aims down through its division's to its own, each after the
+    aim it cascades from. Two queries."""
+    reaching = unit_ancestor_ids(unit=unit)
+    aims = list(
+        StrategicAim.objects.filter(
+            organisation_id=unit.organisation_id,
+            organisation_id__in=organisation_ids(user=user),
+            is_active=True,
+        )
+        .filter(Q(unit__isnull=True) | Q(unit_id__in=reaching))
+        .select_related("unit")
+        .order_by("title", "pk")
+    )
+    offered = {aim.pk for aim in aims}
+    children: dict[int | None, list[StrategicAim]] = {}
+    for aim in aims:
+        parent = aim.parent_id if aim.parent_id in offered else None
+        children.setdefault(parent, []).append(aim)
+    ordered: list[StrategicAim] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for aim in children.get(parent, []):
+            aim.depth = depth
+            ordered.append(aim)
+            walk(aim.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered

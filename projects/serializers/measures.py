@@ -16,8 +16,17 @@ from projects import selectors
 from projects.models import DataPoint, Measure, MeasureDefinition, QualityDimension, Rebase
 from projects.serializers.common import PersonSerializer
 
-# Periods as people type them: ISO dates, a month ("2024-03"), or a UK date ("01/03/2024").
-PERIOD_FORMATS = [api_settings.DATE_INPUT_FORMATS[0], "%Y-%m", "%d/%m/%Y"]
+# Periods as people type them: ISO dates, a month ("2024-03"), a UK date ("01/03/2024"),
+# or a month as a spreadsheet shows it ("Mar 2024", "March 2024", "Mar-24", "03/2024").
+PERIOD_FORMATS = [
+    api_settings.DATE_INPUT_FORMATS[0],
+    "%Y-%m",
+    "%d/%m/%Y",
+    "%b %Y",
+    "%B %Y",
+    "%b-%y",
+    "%m/%Y",
+]
 
 
 class MeasureDefinitionSerializer(
@@ -198,6 +207,9 @@ class DataPointRowSerializer(SafeTextMixin, serializers.Serializer):
     period = serializers.DateField(
         input_formats=PERIOD_FORMATS,
         help_text="The first day of the period (YYYY-MM-DD); YYYY-MM means the month.",
+        error_messages={
+            "invalid": "Write the period as a date, such as 2024-03-01, 01/03/2024 or Mar 2024."
+        },
     )
     value = serializers.FloatField(required=False, allow_null=True)
     numerator = serializers.FloatField(required=False, allow_null=True)

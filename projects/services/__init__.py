@@ -7,15 +7,23 @@ is asking, runs in a transaction and records ``by`` in the history.
 
 from projects.services._shared import project_record_changed_by
 from projects.services.aims import aim_create, aim_update
+from projects.services.approval import (
+    project_approval_request,
+    project_approve,
+    project_return,
+)
 from projects.services.data import DataUpsert, data_point_delete, data_points_upsert
 from projects.services.diagram import (
     change_idea_create,
     change_idea_delete,
+    change_idea_move,
     change_idea_update,
     driver_create,
     driver_delete,
+    driver_move,
     driver_update,
 )
+from projects.services.files import project_file_add, project_file_remove
 from projects.services.measures import (
     bump_revision,
     measure_create,
@@ -30,6 +38,7 @@ from projects.services.measures import (
 )
 from projects.services.projects import (
     ensure_can_edit_project,
+    needs_approval,
     project_create,
     project_member_add,
     project_member_remove,
@@ -45,11 +54,13 @@ __all__ = [
     "bump_revision",
     "change_idea_create",
     "change_idea_delete",
+    "change_idea_move",
     "change_idea_update",
     "data_point_delete",
     "data_points_upsert",
     "driver_create",
     "driver_delete",
+    "driver_move",
     "driver_update",
     "ensure_can_edit_project",
     "measure_create",
@@ -59,11 +70,17 @@ __all__ = [
     "measure_delete",
     "measure_reading_changed",
     "measure_update",
+    "needs_approval",
+    "project_approval_request",
+    "project_approve",
     "project_create",
+    "project_file_add",
+    "project_file_remove",
     "project_member_add",
     "project_member_remove",
     "project_member_update",
     "project_record_changed_by",
+    "project_return",
     "project_transition",
     "project_update",
     "rebase_create",

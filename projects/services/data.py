@@ -31,6 +31,9 @@ from projects.services.measures import (
 
 MAX_ROWS = 2000
 DATA_FIELDS = ("value", "numerator", "denominator", "note")
+NUMBER_FIELDS = frozenset({"value", "numerator", "denominator"})
+# Periods named in the refusal of a correction without a reason.
+PERIODS_NAMED = 6
 PROPORTION_CHARTS = frozenset({ChartType.P, ChartType.PP})
 
 
@@ -78,16 +81,35 @@ def _number_problems(point: DataPoint, chart_type: str) -> dict[str, str]:
     return problems
 
 
-def _apply(point: DataPoint, row: Mapping[str, Any]) -> bool:
-    """Set the row's given fields on the point; whether anything changed."""
-    changed = False
+def _apply(point: DataPoint, row: Mapping[str, Any]) -> set[str]:
+    """Set the row's given fields on the point; the names of those that changed."""
+    changed = set()
     for name in DATA_FIELDS:
         if name in row:
             value = row[name] if name != "note" else (row[name] or "")
             if getattr(point, name) != value:
                 setattr(point, name, value)
-                changed = True
+                changed.add(name)
     return changed
+
+
+def _check_reason(reason: str, *, corrected: list[date], needed: bool) -> None:
+    if contains_nhs_number(reason):
+        raise ValidationError({"reason": ValidationError(NHS_NUMBER_MESSAGE, code="nhs_number")})
+    if needed and corrected and not reason:
+        named = ", ".join(f"{period:%-d %b %Y}" for period in corrected[:PERIODS_NAMED])
+        more = (
+            f" and {len(corrected) - PERIODS_NAMED} more" if len(corrected) > PERIODS_NAMED else ""
+        )
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    f"This changes values already recorded ({named}{more}): say why they "
+                    "are being corrected.",
+                    code="required",
+                )
+            }
+        )
 
 
 def _record_change(*, measure: Measure, by: User) -> None:
@@ -104,6 +126,8 @@ def data_points_upsert(
     rows: Sequence[Mapping[str, Any]],
     by: User,
     labels: Sequence[str] | None = None,
+    reason: str = "",
+    corrections_need_reason: bool = False,
 ) -> DataUpsert:
     """Add or change a measure's data points by period, all or nothing.
 
@@ -111,6 +135,10 @@ def data_points_upsert(
     and ``note``; a field left out keeps its stored value. Every row is checked before
     anything is written, and every problem is reported at once, named by ``labels``
     (``rows[3].value`` by default; the CSV import says ``row 5.value``).
+
+    ``reason`` says why recorded values change and is kept in each changed point's
+    history. With ``corrections_need_reason`` (the pages), changing a number already
+    recorded without a reason is refused on ``reason``, naming the periods.
     """
     ensure_can_edit_measure(by=by, measure=measure, action="record data")
     if len(rows) > MAX_ROWS:
@@ -134,6 +162,7 @@ def data_points_upsert(
     errors: dict[str, list[ValidationError]] = {}
     first_row_of: dict[date, str] = {}
     result = DataUpsert()
+    corrected: list[date] = []
     for label, row in zip(labels, rows, strict=True):
         period = row["period"]
 
@@ -153,6 +182,8 @@ def data_points_upsert(
             problem("note", NHS_NUMBER_MESSAGE, "nhs_number")
         point = existing.get(period) or DataPoint(measure=measure, period=period, created_by=by)
         changed = _apply(point, row)
+        if point.pk is not None and changed & NUMBER_FIELDS:
+            corrected.append(period)
         for name, message in _number_problems(point, measure.chart_type).items():
             problem(name, message, "required" if "required" in message else "invalid")
         if point.pk is None:
@@ -164,6 +195,8 @@ def data_points_upsert(
             result.unchanged += 1
     if errors:
         raise ValidationError(errors)
+    reason = reason.strip()
+    _check_reason(reason, corrected=corrected, needed=corrections_need_reason)
     if result.created:
         bulk_create_with_history(result.created, DataPoint, default_user=by)
     if result.updated:
@@ -172,6 +205,7 @@ def data_points_upsert(
             DataPoint,
             fields=[*DATA_FIELDS, "updated_at"],
             default_user=by,
+            default_change_reason=reason or None,
         )
     if result.changed:
         _record_change(measure=measure, by=by)

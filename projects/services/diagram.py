@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TypedDict, Unpack
 
 from django.db import transaction
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from backend.errors import refuse
@@ -70,30 +71,36 @@ def _check_idea_drivers(*, project: Project, drivers: Iterable[Driver]) -> None:
 def driver_create(
     *, by: User, project: Project, kind: str, title: str, **fields: Unpack[DriverFields]
 ) -> Driver:
-    """Add a primary driver to the aim, or a secondary driver beneath a primary one."""
+    """Add a primary driver to the aim, or a secondary driver beneath a primary one;
+    without a ``position`` it goes after the drivers beside it."""
     ensure_can_edit_project(by=by, project=project, action="change the driver diagram of")
     if kind not in Driver.Kind.values:
         refuse(f"Unknown driver kind {kind!r}.", field="kind")
-    _check_parent(project=project, kind=kind, parent=fields.get("parent"))
-    driver = Driver(
-        project=project,
-        kind=kind,
-        title=title,
-        **only(DriverFields, fields, service="driver_create"),
-    )
+    data = only(DriverFields, fields, service="driver_create")
+    _check_parent(project=project, kind=kind, parent=data.get("parent"))
+    if "position" not in data:
+        siblings = Driver.objects.filter(project=project, parent=data.get("parent"))
+        data["position"] = _next_position(siblings)
+    driver = Driver(project=project, kind=kind, title=title, **data)
     save_with_history(driver, by=by)
     return driver
 
 
 @transaction.atomic
 def driver_update(*, by: User, driver: Driver, **changes: Unpack[DriverChanges]) -> Driver:
-    """Reword, reorder or move a driver; a secondary driver may move to another primary.
+    """Reword, reorder or move a driver; a secondary driver may move to another primary
+    (it goes after the drivers already there, unless a ``position`` is given).
 
     A driver keeps its kind: change ideas and secondary drivers hang off it by kind.
     """
     ensure_can_edit_project(by=by, project=driver.project, action="change the driver diagram of")
     if "kind" in changes:
         refuse("A driver's kind cannot change; add a new driver instead.", field="kind")
+    changes = only(DriverChanges, changes, service="driver_update")
+    new_parent = changes.get("parent", driver.parent)
+    if getattr(new_parent, "pk", None) != driver.parent_id and "position" not in changes:
+        siblings = Driver.objects.filter(project_id=driver.project_id, parent=new_parent)
+        changes["position"] = _next_position(siblings.exclude(pk=driver.pk))
 
     def check(changed: Driver) -> None:
         _check_parent(project=changed.project, kind=changed.kind, parent=changed.parent)
@@ -101,11 +108,52 @@ def driver_update(*, by: User, driver: Driver, **changes: Unpack[DriverChanges])
     driver, _ = model_update(
         instance=driver,
         fields=field_names(DriverChanges),
-        data=only(DriverChanges, changes, service="driver_update"),
+        data=changes,
         by=by,
         check=check,
     )
     return driver
+
+
+def _next_position(siblings: QuerySet) -> int:
+    top = siblings.aggregate(top=Max("position"))["top"]
+    return 0 if top is None else top + 1
+
+
+def _move(*, item: Driver | ChangeIdea, siblings: QuerySet, offset: int, by: User) -> None:
+    """Move ``item`` ``offset`` places among its ``siblings`` (clamped at either end) and
+    number them all again 0, 1, 2 ..., so equal positions left by older data sort out."""
+    ordered = list(siblings.select_for_update().order_by("position", "id"))
+    index = next(i for i, sibling in enumerate(ordered) if sibling.pk == item.pk)
+    target = max(0, min(len(ordered) - 1, index + offset))
+    ordered.insert(target, ordered.pop(index))
+    for position, sibling in enumerate(ordered):
+        if sibling.position != position:
+            sibling.position = position
+            save_with_history(sibling, by=by, update_fields=["position", "updated_at"])
+    item.position = target
+
+
+@transaction.atomic
+def driver_move(*, by: User, driver: Driver, offset: int) -> Driver:
+    """Move a driver up (``offset`` -1) or down (+1) among the drivers beside it."""
+    ensure_can_edit_project(by=by, project=driver.project, action="change the driver diagram of")
+    siblings = Driver.objects.filter(project_id=driver.project_id, parent_id=driver.parent_id)
+    _move(item=driver, siblings=siblings, offset=offset, by=by)
+    return driver
+
+
+@transaction.atomic
+def change_idea_move(*, by: User, idea: ChangeIdea, offset: int) -> ChangeIdea:
+    """Move a change idea up (``offset`` -1) or down (+1) in the project's list of ideas."""
+    ensure_can_edit_project(by=by, project=idea.project, action="change the driver diagram of")
+    _move(
+        item=idea,
+        siblings=ChangeIdea.objects.filter(project_id=idea.project_id),
+        offset=offset,
+        by=by,
+    )
+    return idea
 
 
 @transaction.atomic
@@ -135,18 +183,21 @@ def change_idea_create(
     status: str = ChangeIdea.Status.UNTESTED,
     **fields: Unpack[IdeaFields],
 ) -> ChangeIdea:
-    """Add a change idea to the driver diagram, serving one or more secondary drivers."""
+    """Add a change idea to the driver diagram, serving one or more secondary drivers;
+    without a ``position`` it goes after the project's other ideas."""
     ensure_can_edit_project(by=by, project=project, action="change the driver diagram of")
     drivers = list(drivers)
     _check_idea_drivers(project=project, drivers=drivers)
     _check_status(status)
+    data = only(IdeaFields, fields, service="change_idea_create")
+    data.setdefault("position", _next_position(ChangeIdea.objects.filter(project=project)))
     idea = ChangeIdea(
         project=project,
         title=title,
         created_by=by,
         status=status,
         status_changed_at=None if status == ChangeIdea.Status.UNTESTED else timezone.now(),
-        **only(IdeaFields, fields, service="change_idea_create"),
+        **data,
     )
     save_with_history(idea, by=by)
     idea.drivers.set(drivers)

@@ -15,14 +15,21 @@ from backend.models import Unit, User
 from backend.updates import field_names, model_update, only
 from projects.lifecycle import FINAL, transition_refusal
 from projects.models import Project, ProjectMember, StrategicAim
-from projects.selectors import can_create_project, can_edit_project, can_reopen_project
+from projects.selectors import (
+    can_approve_projects,
+    can_create_project,
+    can_edit_project,
+    can_reopen_project,
+)
 from projects.services._shared import (
     ensure_member,
     project_record_changed_by,
     same_organisation,
 )
+from projects.signals import project_approval_requested
 
 Status = Project.Status
+Approval = Project.Approval
 
 
 class ProjectFields(TypedDict, total=False):
@@ -47,6 +54,8 @@ class ProjectChanges(ProjectFields, total=False):
 # A team may register a project that is already running; anything further along is
 # reached through the lifecycle.
 STARTING_STATUSES = frozenset({Status.PROPOSED, Status.ACTIVE})
+# Approval states in which the project waits for a coach or the QI team.
+WAITING = frozenset({Approval.PENDING, Approval.RETURNED})
 EDITORS = "the project's team, its coach and the QI team"
 
 
@@ -62,6 +71,14 @@ def _check_links(*, organisation_id: int, unit: Unit, aims: Iterable[StrategicAi
         same_organisation(aim, organisation_id, field="aims", what="aim")
 
 
+def needs_approval(*, by: User, unit: Unit) -> bool:
+    """Whether a project ``by`` registers in ``unit`` waits for approval: the organisation
+    approves new projects and ``by`` is not one of those who approve them."""
+    return unit.organisation.projects_need_approval and not can_approve_projects(
+        user=by, organisation_id=unit.organisation_id
+    )
+
+
 @transaction.atomic
 def project_create(
     *,
@@ -72,7 +89,12 @@ def project_create(
     status: str = Status.PROPOSED,
     **fields: Unpack[ProjectFields],
 ) -> Project:
-    """Register an improvement project in a unit; whoever registers it becomes its lead."""
+    """Register an improvement project in a unit; whoever registers it becomes its lead.
+
+    Where the organisation approves new projects, a project registered by someone who
+    does not approve them starts proposed and waiting for approval, whatever status was
+    asked for, and ``project_approval_requested`` is sent so the approvers hear of it.
+    """
     if not can_create_project(user=by, organisation_id=unit.organisation_id):
         forbid(
             "Leaders read and sponsor projects; ask a member of the team, a coach or the "
@@ -83,6 +105,9 @@ def project_create(
     aims = list(aims)
     _check_links(organisation_id=unit.organisation_id, unit=unit, aims=aims)
     now = timezone.now()
+    waits = needs_approval(by=by, unit=unit)
+    if waits:
+        status = Status.PROPOSED
     project = Project(
         organisation_id=unit.organisation_id,
         unit=unit,
@@ -92,12 +117,16 @@ def project_create(
         started_on=timezone.localdate() if status == Status.ACTIVE else None,
         last_activity_at=now,
         created_by=by,
+        approval=Approval.PENDING if waits else Approval.NOT_NEEDED,
+        approval_requested_at=now if waits else None,
         **only(ProjectFields, fields, service="project_create"),
     )
     save_with_history(project, by=by)
     project.aims.set(aims)
     ProjectMember.objects.create(project=project, user=by, role=ProjectMember.Role.LEAD)
     project_record_changed_by(project_id=project.pk, by=by)
+    if waits:
+        project_approval_requested.send(sender=Project, project=project, by=by)
     return project
 
 
@@ -145,6 +174,13 @@ def project_transition(*, by: User, project: Project, status: str, reason: str =
         refuse(f"Unknown status {status!r}.", field="status")
     ensure_can_edit_project(by=by, project=project, action="move")
     project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.approval in WAITING and status not in (project.status, Status.ABANDONED):
+        refuse(
+            "This project is waiting for approval: a coach or the QI team starts it by "
+            "approving it.",
+            field="status",
+            code="awaiting_approval",
+        )
     may_reopen = can_reopen_project(user=by, project=project)
     refusal = transition_refusal(project.status, status, may_reopen=may_reopen)
     if refusal:

@@ -27,7 +27,7 @@ from spread.selectors.evidence import (
     measure_evidence,
     measures_evidence,
 )
-from spread.selectors.learning import learning_search
+from spread.selectors.learning import learning_search, learning_suggestions
 from spread.selectors.opportunities import (
     Opportunity,
     candidate_definitions,
@@ -57,6 +57,7 @@ __all__ = [
     "change_evidence",
     "evidence_measures",
     "learning_search",
+    "learning_suggestions",
     "measure_evidence",
     "measures_evidence",
     "person_list",

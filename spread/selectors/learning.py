@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import reduce
+from operator import and_, or_
 from typing import Any
 
 from django.contrib.postgres.aggregates import StringAgg
@@ -39,6 +41,7 @@ from backend.models import User
 from backend.selectors import organisation_ids
 from pdsa.models import Cycle
 from projects.models import ChangeIdea
+from projects.selectors import significant_words
 
 Status = ChangeIdea.Status
 TRIED_STATUSES = (Status.TESTING, Status.ADOPTED, Status.ADAPTED, Status.ABANDONED)
@@ -47,6 +50,8 @@ _WORD = re.compile(r"\w+")
 # Where a word was found counts for this much in the SQLite ranking.
 FIELD_WEIGHTS = (("title", 4), ("learning", 3), ("description", 2))
 RECENT_FIRST = (F("status_changed_at").desc(nulls_last=True), "-pk")
+# How many of a description's longest telling words a suggestion searches for.
+SUGGESTION_WORDS = 8
 
 
 def _cycles() -> Prefetch:
@@ -90,8 +95,8 @@ def _cycle_text() -> Subquery:
     )
 
 
-def _full_text(ideas: QuerySet[ChangeIdea], query: str) -> QuerySet[ChangeIdea]:
-    vector = (
+def _document() -> SearchVector:
+    return (
         SearchVector("title", weight="A", config=SEARCH_CONFIG)
         + SearchVector("learning", "description", weight="B", config=SEARCH_CONFIG)
         + SearchVector(
@@ -107,7 +112,10 @@ def _full_text(ideas: QuerySet[ChangeIdea], query: str) -> QuerySet[ChangeIdea]:
             config=SEARCH_CONFIG,
         )
     )
-    wanted = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+
+
+def _full_text(ideas: QuerySet[ChangeIdea], wanted: SearchQuery) -> QuerySet[ChangeIdea]:
+    vector = _document()
     return (
         ideas.annotate(document=vector, rank=SearchRank(vector, wanted))
         .filter(document=wanted)
@@ -123,29 +131,37 @@ def _trim_plural(word: str) -> str:
     return word
 
 
-def _word_match(ideas: QuerySet[ChangeIdea], query: str) -> QuerySet[ChangeIdea]:
-    words = [_trim_plural(word) for word in _WORD.findall(query.lower())]
+def _word_found(word: str) -> Q:
+    in_cycles = Cycle.objects.filter(change_idea=OuterRef("pk")).filter(
+        Q(title__icontains=word) | Q(objective__icontains=word) | Q(learning__icontains=word)
+    )
+    return (
+        Q(title__icontains=word)
+        | Q(description__icontains=word)
+        | Q(learning__icontains=word)
+        | Q(project__title__icontains=word)
+        | Q(project__unit__name__icontains=word)
+        | Q(project__unit__specialty__icontains=word)
+        | Exists(in_cycles)
+    )
+
+
+def _word_rank(words: list[str]) -> Any:
     rank = Value(0, output_field=IntegerField())
     for word in words:
-        in_cycles = Cycle.objects.filter(change_idea=OuterRef("pk")).filter(
-            Q(title__icontains=word) | Q(objective__icontains=word) | Q(learning__icontains=word)
-        )
-        ideas = ideas.filter(
-            Q(title__icontains=word)
-            | Q(description__icontains=word)
-            | Q(learning__icontains=word)
-            | Q(project__title__icontains=word)
-            | Q(project__unit__name__icontains=word)
-            | Q(project__unit__specialty__icontains=word)
-            | Exists(in_cycles)
-        )
         for name, weight in FIELD_WEIGHTS:
             rank = rank + Case(
                 When(**{f"{name}__icontains": word}, then=Value(weight)),
                 default=Value(0),
                 output_field=IntegerField(),
             )
-    return ideas.annotate(rank=rank).order_by("-rank", *RECENT_FIRST)
+    return rank
+
+
+def _word_match(ideas: QuerySet[ChangeIdea], words: list[str], *, every: bool) -> QuerySet:
+    found = [_word_found(word) for word in words]
+    wanted = reduce(and_ if every else or_, found)
+    return ideas.filter(wanted).annotate(rank=_word_rank(words)).order_by("-rank", *RECENT_FIRST)
 
 
 def learning_search(
@@ -162,5 +178,26 @@ def learning_search(
     if not query:
         return ideas.order_by(*RECENT_FIRST)
     if connection.vendor == "postgresql":
-        return _full_text(ideas, query)
-    return _word_match(ideas, query)
+        wanted = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        return _full_text(ideas, wanted)
+    words = [_trim_plural(word) for word in _WORD.findall(query.lower())]
+    return _word_match(ideas, words, every=True)
+
+
+def learning_suggestions(
+    *, user: User, text: str, organisation_id: int | None = None, limit: int = 5
+) -> list[ChangeIdea]:
+    """Tried change ideas that share any telling word with ``text`` (a new project's title
+    and problem, say), best first: "has this been tried before?" asked of a description
+    rather than typed as a search, so any word may match, not every word. At most
+    ``limit``, in a fixed number of queries."""
+    words = sorted(significant_words(text).values(), key=len, reverse=True)[:SUGGESTION_WORDS]
+    if not words:
+        return []
+    filters = {"organisation": organisation_id} if organisation_id else {}
+    ideas = _base(user=user, filters=filters)
+    if connection.vendor == "postgresql":
+        wanted = reduce(or_, (SearchQuery(word, config=SEARCH_CONFIG) for word in words))
+        return list(_full_text(ideas, wanted)[:limit])
+    stems = [_trim_plural(word) for word in words]
+    return list(_word_match(ideas, stems, every=False)[:limit])

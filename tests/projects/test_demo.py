@@ -193,3 +193,25 @@ def test_a_demo_chart_renders_in_chromium_with_its_icons(api, demo_trust):
     ]
     assert all(box and box["width"] > 40 and box["height"] > 40 for box in boxes)
     assert cycles == 2
+
+
+def test_the_demo_approves_new_projects_and_some_wait(demo_trust):
+    from projects.selectors import approval_queue
+
+    assert demo_trust.projects_need_approval
+    waiting = approval_queue(user=User.objects.get(email="coach@demo.example"))
+    assert "Safer mealtimes for people with dementia" in [p.title for p in waiting]
+    started = Project.objects.filter(organisation=demo_trust, status="active")
+    assert started.exists()
+    assert not started.exclude(approval__in=["approved", ""]).exists()
+
+
+def test_the_ward_7_falls_project_shows_its_huddle_board_and_poster(demo_trust):
+    from PIL import Image
+
+    project = Project.objects.get(organisation=demo_trust, title="Falls huddle at handover")
+    files = {f.kind: f for f in project.files.all()}
+
+    assert set(files) == {"image", "pdf"}
+    with files["image"].file.open() as board, Image.open(board) as image:
+        assert image.size == (640, 400)

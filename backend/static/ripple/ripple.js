@@ -164,6 +164,10 @@ async function submit(event) {
   event.preventDefault();
   const data = new FormData(form, event.submitter);
   data.delete("csrfmiddlewaretoken");
+  if (form.getAttribute("enctype") === "multipart/form-data") {
+    await sendFiles(form, data, event.submitter);
+    return;
+  }
   const item = {
     key: form.dataset.key,
     url: new URL(form.getAttribute("action") || "", window.location.href).href,
@@ -190,6 +194,46 @@ async function submit(event) {
   if (button) button.disabled = false;
   if (transient(response)) {
     keep(item, form);
+  } else {
+    await showPage(response);
+  }
+}
+
+// A form with files (a photo, a CSV) is sent as it is, with its key; it cannot wait in
+// the outbox (localStorage holds text), so offline the person is asked to send it later.
+async function sendFiles(form, data, button) {
+  const note = (text) => {
+    let kept = form.querySelector(".ripple-files-note");
+    if (!kept) {
+      kept = document.createElement("p");
+      kept.className = "nhsuk-inset-text ripple-files-note";
+      kept.setAttribute("role", "status");
+      form.prepend(kept);
+    }
+    kept.textContent = text;
+  };
+  const offline = "There is no connection. Files are sent only online: try again when you are back online.";
+  if (!navigator.onLine) {
+    note(offline);
+    return;
+  }
+  if (button) button.disabled = true;
+  let response;
+  try {
+    response = await fetch(new URL(form.getAttribute("action") || "", window.location.href), {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "Idempotency-Key": form.dataset.key, "X-CSRFToken": csrfToken() },
+    });
+  } catch {
+    note(offline);
+    return;
+  } finally {
+    if (button) button.disabled = false;
+  }
+  if (transient(response)) {
+    note("It could not be sent just now. Try again in a moment.");
   } else {
     await showPage(response);
   }
@@ -277,6 +321,74 @@ function showMeasureFields(form) {
     group.hidden = (group.dataset.ratioGroup === "ratio") !== ratio;
   }
 }
+
+// What a form shows beside itself as the person types (registering a project: the aim in
+// one sentence and what was tried before), asked of the server a moment after typing stops.
+// The form says where to ask (data-ripple-preview) and where to show it; once shown, the
+// hidden field data-ripple-seen is set, so the form need not show it again on a confirm step.
+const previewTimers = new WeakMap();
+
+async function preview(form) {
+  const into = document.getElementById(form.dataset.ripplePreviewInto);
+  if (!into) return;
+  const data = new FormData(form);
+  data.delete("csrfmiddlewaretoken");
+  try {
+    const response = await fetch(`${form.dataset.ripplePreview}?${new URLSearchParams(data)}`, {
+      credentials: "same-origin",
+    });
+    if (!response.ok) return;
+    into.innerHTML = await response.text();
+    into.hidden = false;
+    const seen = form.elements[form.dataset.rippleSeen];
+    if (seen) seen.value = "True";
+  } catch {
+    // Offline: the confirm step shows the same when the form is sent.
+  }
+}
+
+function previewSoon(form) {
+  clearTimeout(previewTimers.get(form));
+  previewTimers.set(form, setTimeout(() => preview(form), 400));
+}
+
+// A part of the form that depends on one of its fields (the aims that reach the chosen
+// ward), fetched again from the page itself when that field changes:
+// data-ripple-refresh="field-name:element-id".
+async function refreshPart(form, name) {
+  const [field, id] = (form.dataset.rippleRefresh || "").split(":");
+  if (field !== name || !document.getElementById(id)) return;
+  const url = new URL(window.location.href);
+  url.searchParams.set(field, form.elements[field].value);
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = page.getElementById(id);
+    if (fresh) document.getElementById(id).replaceWith(document.adoptNode(fresh));
+  } catch {
+    // Offline: the server checks the choice when the form is sent.
+  }
+}
+
+document.addEventListener("input", (event) => {
+  const form = event.target.form;
+  if (form && form.dataset.ripplePreview !== undefined) previewSoon(form);
+});
+document.addEventListener("change", (event) => {
+  const form = event.target.form;
+  if (form && form.dataset.rippleRefresh !== undefined) refreshPart(form, event.target.name);
+});
+function previewTyped(root) {
+  for (const form of root.querySelectorAll("form[data-ripple-preview]")) {
+    const typed = [...form.elements].some(
+      (field) => ["text", "textarea"].includes(field.type) && field.value.trim(),
+    );
+    if (typed) preview(form);
+  }
+}
+document.addEventListener("ripple:page", () => previewTyped(document));
+previewTyped(document);
 
 document.addEventListener("change", (event) => {
   const form = event.target.form;

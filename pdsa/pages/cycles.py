@@ -1,4 +1,5 @@
-"""Phone pages for PDSA cycles: the quick log, and moving a cycle through Do, Study and Act.
+"""One PDSA cycle: its worksheet, moving it through Do, Study and Act, its planned dates
+and data collection plan, its tasks, and its photos and documents.
 
 They call the same services as ``pdsa.api`` (``cycle_create``, ``cycle_update``,
 ``cycle_advance``), so the method's rules (a prediction before Do, results before Act)
@@ -7,177 +8,64 @@ are the services' alone; a refusal comes back as an error beside the field it na
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
 
 from backend.errors import forbid
 from backend.idempotency import idempotent_page
-from backend.models import User
-from backend.pages import PageForm, invalid_form_response, save_or_refuse
+from backend.pages import invalid_form_response, save_or_refuse
 from pdsa.models import Cycle
+from pdsa.pages.common import CycleForm, TasksForm, text_field
+from pdsa.pages.files import file_rows
 from pdsa.rules import NEXT_STAGE
 from pdsa.selectors import cycle_list
-from pdsa.services import cycle_advance, cycle_create, cycle_update
-from projects.lifecycle import OPEN
-from projects.models import Project
-from projects.selectors import can_edit_project, change_idea_list, project_list
+from pdsa.services import cycle_advance, cycle_update
+from projects.models import Measure
+from projects.selectors import can_edit_project
 
 Stage = Cycle.Stage
 STAGE_ORDER = [Stage.PLAN, Stage.DO, Stage.STUDY, Stage.ACT, Stage.DONE]
-# The service names a question's field as ``questions[1].prediction``; the page's field
-# for it is ``prediction_1``.
-ROW_FIELD = re.compile(r"^questions\[(\d+)\]\.(\w+)$")
 
 
-def _text(label: str, *, required: bool = False, rows: int = 3, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(
+def date_field(label: str, hint: str = "") -> forms.DateField:
+    return forms.DateField(
         label=label,
-        required=required,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        **kwargs,
-    )
-
-
-class CycleForm(PageForm):
-    """A form whose service refusals name the cycle's questions by row."""
-
-    def field_for(self, service_field: str | None) -> str | None:
-        row = ROW_FIELD.match(service_field or "")
-        if row:
-            name = f"{row.group(2)}_{row.group(1)}"
-            return name if name in self.fields else None
-        return super().field_for(service_field)
-
-
-class QuickLogForm(CycleForm):
-    project = forms.ModelChoiceField(
-        label="Project",
-        queryset=Project.objects.none(),
-        empty_label="Choose a project",
-        error_messages={"required": "Choose the project", "invalid_choice": "Choose the project"},
-    )
-    change_idea = forms.TypedChoiceField(
-        label="Change idea",
         required=False,
-        coerce=int,
-        empty_value=None,
-        help_text="Optional: the idea from the driver diagram this cycle tests.",
+        help_text=hint,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a real date"},
     )
-    title = forms.CharField(
-        label="Title",
-        max_length=200,
-        help_text="A few words, such as “Safety huddle at 2pm handover”.",
-        error_messages={
-            "required": "Enter a title for the cycle",
-            "max_length": "Title must be 200 characters or fewer",
-        },
-    )
-    objective = _text("Objective", rows=2, help_text="What this cycle will test.")
-    question = _text("Question", rows=2, help_text="What do you want to find out?")
-    prediction = _text("Prediction", rows=2, help_text="What do you think will happen?")
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        mine = project_list(user=user, filters={"mine": "true"}).filter(status__in=OPEN)
-        wanted = Q(pk__in=mine.values("pk"))
-        chosen = str(self.data.get("project") or self.initial.get("project") or "")
-        if chosen.isdigit():
-            wanted |= Q(pk=int(chosen))
-        projects = project_list(user=user).filter(wanted).order_by("title")
-        self.fields["project"].queryset = projects
-        ideas = (
-            change_idea_list(user=user)
-            .filter(project__in=projects)
-            .order_by("project__title", "position", "id")
-        )
-        groups: dict[str, list[tuple[int, str]]] = {}
-        for idea in ideas:
-            groups.setdefault(idea.project.title, []).append((idea.pk, idea.title))
-        self.fields["change_idea"].choices = [("", "None"), *groups.items()]
-        self.ideas = {idea.pk: idea for idea in ideas}
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("prediction", "").strip() and not data.get("question", "").strip():
-            self.add_error("question", "Enter the question your prediction answers")
-        return data
-
-
-@login_required
-@idempotent_page
-def cycle_new(request: HttpRequest) -> HttpResponse:
-    """The quick log: a new cycle in Plan, from a phone, in under a minute."""
-    initial = {
-        name: request.GET[name] for name in ("project", "change_idea") if request.GET.get(name)
-    }
-    form = QuickLogForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        cycle = _create(request, form)
-        if cycle is not None:
-            messages.success(request, f"Cycle {cycle.number} saved. Next: do the test.")
-            return redirect("cycle-page", pk=cycle.pk)
-    chosen = str(form["project"].value() or "")
-    project = (
-        form.fields["project"].queryset.filter(pk=chosen).first() if chosen.isdigit() else None
-    )
-    context = {
-        "form": form,
-        "back": reverse("project-page", args=[project.pk]) if project else reverse("my-projects"),
-    }
-    if form.errors:
-        return invalid_form_response(request, "pdsa/quick_log.html", context)
-    return render(request, "pdsa/quick_log.html", context)
-
-
-def _create(request: HttpRequest, form: QuickLogForm) -> Cycle | None:
-    data = form.cleaned_data
-    idea = form.ideas.get(data["change_idea"]) if data["change_idea"] else None
-    if data["change_idea"] and idea is None:
-        form.add_error("change_idea", "Choose a change idea of this project")
-        return None
-    questions = (
-        [{"question": data["question"], "prediction": data["prediction"]}]
-        if data["question"].strip()
-        else []
-    )
-    created = save_or_refuse(
-        form,
-        lambda: cycle_create(
-            by=request.user,
-            project=data["project"],
-            title=data["title"],
-            objective=data["objective"],
-            change_idea=idea,
-            questions=questions,
-        ),
-    )
-    return created[0] if created else None
 
 
 class PlanForm(CycleForm):
-    objective = _text("Objective", rows=2, help_text="What this cycle will test.")
+    objective = text_field("Objective", rows=2, help_text="What this cycle will test.")
+    planned_start = date_field("Planned start", "The day the test starts.")
+    planned_end = date_field("Planned end", "The day you will look at what happened.")
+    data_collection_plan = text_field(
+        "Data collection plan",
+        rows=3,
+        help_text="What will be counted or noted, by whom, when and how.",
+    )
 
     def __init__(self, *args: Any, cycle: Cycle, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = list(cycle.questions.all())
         for index, question in enumerate(self.questions):
-            self.fields[f"question_{index}"] = _text(f"Question {index + 1}", rows=2)
-            self.fields[f"prediction_{index}"] = _text(
+            self.fields[f"question_{index}"] = text_field(f"Question {index + 1}", rows=2)
+            self.fields[f"prediction_{index}"] = text_field(
                 f"Prediction for question {index + 1}", rows=2
             )
             self.initial.setdefault(f"question_{index}", question.question)
             self.initial.setdefault(f"prediction_{index}", question.prediction)
-        self.fields["question_new"] = _text("Another question (optional)", rows=2)
-        self.fields["prediction_new"] = _text("Prediction for that question", rows=2)
-        self.initial.setdefault("objective", cycle.objective)
+        self.fields["question_new"] = text_field("Another question (optional)", rows=2)
+        self.fields["prediction_new"] = text_field("Prediction for that question", rows=2)
+        for name in ("objective", "planned_start", "planned_end", "data_collection_plan"):
+            self.initial.setdefault(name, getattr(cycle, name))
 
     def rows(self) -> list[tuple[Any, Any]]:
         return [
@@ -198,7 +86,13 @@ class PlanForm(CycleForm):
             questions.append(
                 {"question": data["question_new"], "prediction": data["prediction_new"]}
             )
-        return {"objective": data["objective"], "questions": questions}
+        return {
+            "objective": data["objective"],
+            "questions": questions,
+            "planned_start": data["planned_start"],
+            "planned_end": data["planned_end"],
+            "data_collection_plan": data["data_collection_plan"],
+        }
 
     def field_for(self, service_field: str | None) -> str | None:
         if service_field == "questions":
@@ -207,31 +101,36 @@ class PlanForm(CycleForm):
 
 
 class DoForm(CycleForm):
-    observations = _text(
+    observations = text_field(
         "What happened?", rows=5, help_text="What you saw and heard during the test."
     )
-    problems = _text("Any problems? (optional)", rows=2)
+    problems = text_field("Any problems? (optional)", rows=2)
+    started_on = date_field("When did the test start?", "The charts mark the change from this day.")
+    ended_on = date_field("When did it end? (optional)", "Leave empty while it goes on.")
 
     def __init__(self, *args: Any, cycle: Cycle, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("observations", cycle.observations)
-        self.initial.setdefault("problems", cycle.problems)
+        for name in ("observations", "problems", "started_on", "ended_on"):
+            self.initial.setdefault(name, getattr(cycle, name))
 
     def changes(self) -> dict[str, Any]:
-        return {
-            "observations": self.cleaned_data["observations"],
-            "problems": self.cleaned_data["problems"],
-        }
+        data = self.cleaned_data
+        changes = {"observations": data["observations"], "problems": data["problems"]}
+        # The start is the method's once the test began: cleared, it stays as it was.
+        if data["started_on"]:
+            changes["started_on"] = data["started_on"]
+        changes["ended_on"] = data["ended_on"]
+        return changes
 
 
 class StudyForm(CycleForm):
-    learning = _text("What did you learn?", rows=4)
+    learning = text_field("What did you learn?", rows=4)
 
     def __init__(self, *args: Any, cycle: Cycle, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = list(cycle.questions.all())
         for index, question in enumerate(self.questions):
-            self.fields[f"result_{index}"] = _text(f"Result for question {index + 1}", rows=2)
+            self.fields[f"result_{index}"] = text_field(f"Result for question {index + 1}", rows=2)
             self.initial.setdefault(f"result_{index}", question.result)
         self.initial.setdefault("learning", cycle.learning)
 
@@ -256,7 +155,7 @@ class ActForm(CycleForm):
         widget=forms.RadioSelect,
         required=False,
     )
-    next_steps = _text(
+    next_steps = text_field(
         "Next steps", rows=3, help_text="What the next cycle will change. Needed if you adapt."
     )
 
@@ -339,19 +238,34 @@ def cycle_page(request: HttpRequest, pk: int) -> HttpResponse:
                 return done
     elif form_class is not None and can_edit:
         form = form_class(cycle=cycle)
+    return cycle_response(request, cycle, form=form, can_edit=can_edit)
+
+
+def cycle_response(
+    request: HttpRequest,
+    cycle: Cycle,
+    *,
+    form: CycleForm | None,
+    can_edit: bool,
+    tasks_form: TasksForm | None = None,
+) -> HttpResponse:
+    """The cycle page, with the stage's form and the tasks form as given (bound ones show
+    their errors, and the page is then a 400)."""
+    if tasks_form is None and can_edit and cycle.stage != Stage.DONE:
+        tasks_form = TasksForm(cycle=cycle)
     context = {
         "cycle": cycle,
         "form": form,
+        "tasks_form": tasks_form,
         "stage_template": f"pdsa/stages/{cycle.stage}.html",
         "move_label": MOVE_LABELS.get(cycle.stage),
         "can_edit": can_edit,
+        "measures": list(
+            Measure.objects.filter(cycles=cycle).only("id", "name", "project_id").order_by("name")
+        ),
+        "files": file_rows(cycle, list(cycle.files.select_related("uploaded_by"))),
     }
-    if form is not None and form.errors:
+    failed = (form is not None and form.errors) or (tasks_form is not None and tasks_form.errors)
+    if failed:
         return invalid_form_response(request, "pdsa/cycle.html", context)
     return render(request, "pdsa/cycle.html", context)
-
-
-urlpatterns = [
-    path("cycles/new/", cycle_new, name="cycle-new"),
-    path("cycles/<int:pk>/", cycle_page, name="cycle-page"),
-]
