@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     AIM_MET = "celebration_aim_met", "Aim met"
     CHANGE_ADOPTED = "celebration_change_adopted", "Change adopted"
     CHANGE_SPREAD = "celebration_change_spread", "Change adopted elsewhere"
+    COMMENT = "comment", "Comment on the team's work"
 
 
 NUDGE_KINDS = frozenset({Kind.STALLED, Kind.OVERDUE, Kind.MISSING_DATA, Kind.STUDY_PENDING})

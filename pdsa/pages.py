@@ -18,13 +18,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
+from backend.comments import CommentForm
 from backend.errors import forbid
 from backend.idempotency import idempotent_page
 from backend.models import User
 from backend.pages import PageForm, invalid_form_response, save_or_refuse
 from pdsa.models import Cycle
 from pdsa.rules import NEXT_STAGE
-from pdsa.selectors import cycle_list
+from pdsa.selectors import cycle_comment_list, cycle_list
 from pdsa.services import cycle_advance, cycle_create, cycle_update
 from projects.models import Project
 from projects.selectors import can_edit_project, change_idea_list, project_list
@@ -346,6 +347,8 @@ def cycle_page(request: HttpRequest, pk: int) -> HttpResponse:
         "stage_template": f"pdsa/stages/{cycle.stage}.html",
         "move_label": MOVE_LABELS.get(cycle.stage),
         "can_edit": can_edit,
+        "comments": list(cycle_comment_list(cycle=cycle)),
+        "comment_form": CommentForm(),
     }
     if form is not None and form.errors:
         return invalid_form_response(request, "pdsa/cycle.html", context)

@@ -9,8 +9,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from backend.models import User
-from pdsa.models import Cycle, CycleQuestion, CycleTask
-from projects.models import ChangeIdea, Measure
+from pdsa.models import Cycle, CycleComment, CycleQuestion, CycleTask
+from projects.models import ChangeIdea, Measure, Project
 from projects.selectors import project_list
 
 
@@ -79,3 +79,45 @@ def cycles_change_started_on(cycles: Sequence[Cycle]) -> dict[int, date]:
         # The cycle itself is always among them, so there is always a day.
         started[cycle.pk] = testing_started_on([*ramp, cycle]) or timezone.localdate()
     return started
+
+
+def cycle_comment_list(*, cycle: Cycle) -> QuerySet[CycleComment]:
+    """The cycle's comments, oldest first, with their authors in the same query. The
+    caller has already scoped ``cycle`` to the user (``cycle_list``)."""
+    return CycleComment.objects.filter(cycle=cycle).select_related("author")
+
+
+# A project's history is read whole to find its overrides; this caps a pathological one.
+OVERRIDE_HISTORY_SCAN = 1000
+
+
+def progress_override_history(*, project: Project) -> list[dict]:
+    """Every time the project's progress score was set or cleared by hand, newest first:
+    when, who, the score (None: cleared, the computed score shows again) and the reason.
+    Read from the project's history (django-simple-history), in one query."""
+    records = (
+        project.history.select_related("history_user")
+        .only(
+            "history_id",
+            "history_date",
+            "history_user",
+            "progress_override",
+            "progress_override_reason",
+        )
+        .order_by("history_date", "history_id")[:OVERRIDE_HISTORY_SCAN]
+    )
+    changes = []
+    before: tuple = (None, "")
+    for record in records:
+        now = (record.progress_override, record.progress_override_reason)
+        if now != before:
+            changes.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "score": record.progress_override,
+                    "reason": record.progress_override_reason,
+                }
+            )
+        before = now
+    return changes[::-1]

@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from backend.comments import CommentForm
 from backend.idempotency import idempotent_page
 from backend.models import User
 from backend.pages import PageForm, invalid_form_response, save_or_refuse
@@ -31,6 +32,7 @@ from projects.selectors import (
     driver_diagram,
     measure_list,
     measures_spc_summaries,
+    project_comment_list,
     project_get,
     project_list,
 )
@@ -179,6 +181,8 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "stages": [stage for stage in stages if stage["cycles"]],
             "can_edit": can_edit_project(user=request.user, project=project),
+            "comments": list(project_comment_list(project=project)),
+            "comment_form": CommentForm(),
         },
     )
 

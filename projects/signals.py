@@ -9,3 +9,6 @@ from django.dispatch import Signal
 
 # A measure's data points were added, changed or removed. Arguments: measure, by.
 measure_data_changed = Signal()
+
+# Someone commented on a project. Arguments: comment (a ProjectComment), by.
+project_comment_posted = Signal()

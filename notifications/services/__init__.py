@@ -4,8 +4,10 @@
 - `delivery`: one e-mail per notification, guarded against double sends.
 - `jobs`: the periodic scans, the reconcile, and the event-driven celebrations.
 - `inbox`: marking read, and preferences.
+- `comments`: telling a team about a comment on its project or a cycle.
 """
 
+from notifications.services.comments import comment_tell_team
 from notifications.services.delivery import deliveries_sweep, notification_email_send
 from notifications.services.inbox import (
     notification_mark_read,
@@ -29,6 +31,7 @@ from notifications.services.writing import email_due_at, notifications_write, pr
 
 __all__ = [
     "celebrate_adoption",
+    "comment_tell_team",
     "cycle_adoption_celebrate",
     "daily_slot",
     "deliveries_sweep",

@@ -7,6 +7,7 @@ from projects.models.choices import (
     ImprovementDirection,
     QualityDimension,
 )
+from projects.models.comments import ProjectComment
 from projects.models.diagram import ChangeIdea, Driver
 from projects.models.measures import DataPoint, Measure, MeasureDefinition, Rebase
 from projects.models.portfolio import Project, ProjectMember, StrategicAim
@@ -22,6 +23,7 @@ __all__ = [
     "Measure",
     "MeasureDefinition",
     "Project",
+    "ProjectComment",
     "ProjectMember",
     "QualityDimension",
     "Rebase",

@@ -21,6 +21,7 @@ from projects.selectors.access import (
 )
 from projects.selectors.aims import aim_get, aim_list, aim_tree
 from projects.selectors.charts import measure_chart, measure_summary
+from projects.selectors.comments import project_comment_list
 from projects.selectors.evidence import ImprovementSignal, improvement_since
 from projects.selectors.history import measure_data_history, object_history
 from projects.selectors.measures import (
@@ -91,6 +92,7 @@ __all__ = [
     "measures_spc_readings",
     "measures_spc_summaries",
     "object_history",
+    "project_comment_list",
     "project_get",
     "project_list",
     "project_member_list",

@@ -6,6 +6,7 @@ is asking, runs in a transaction and records ``by`` in the history.
 """
 
 from projects.services.aims import aim_create, aim_update
+from projects.services.comments import project_comment_create, project_comment_delete
 from projects.services.data import DataUpsert, data_point_delete, data_points_upsert
 from projects.services.diagram import (
     change_idea_create,
@@ -56,6 +57,8 @@ __all__ = [
     "measure_definition_update",
     "measure_delete",
     "measure_update",
+    "project_comment_create",
+    "project_comment_delete",
     "project_create",
     "project_member_add",
     "project_member_remove",
