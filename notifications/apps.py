@@ -27,5 +27,5 @@ class NotificationsConfig(AppConfig):
                 order=90,
                 account=True,
                 badge=lambda user: notification_unread_count(user=user),
-            )
+            ),
         )

@@ -83,11 +83,12 @@ def latest_signal(chart: dict[str, Any]) -> str:
     rule = last.get("signal") or "shift"
     since = period_words(first["x"], frequency)
     latest = spc["points"][-1]
-    when = (
-        f"since {since}, up to the latest point"
-        if latest is last
-        else f"from {since} to {period_words(last['x'], frequency)}"
-    )
+    if latest is last:
+        when = f"since {since}, up to the latest point" if first is not last else f"in {since}"
+    elif first is last:
+        when = f"in {since}"
+    else:
+        when = f"from {since} to {period_words(last['x'], frequency)}"
     return (
         f"Special-cause {kind} {when}: {RULE_WORDS.get(rule, rule)}. "
         f"By the SPC rules that is {STRENGTH.get(rule, 'a signal')}."

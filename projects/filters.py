@@ -270,9 +270,7 @@ class MeasureSummaryFilter(_UserFilterSet):
         measures = list(queryset.only(*MEASURE_FIELDS).order_by())
         summaries = measures_spc_summaries(measures)
         wanted = {None if icon == "none" else icon for icon in value}
-        return queryset.filter(
-            pk__in=[m.pk for m in measures if summaries[m.pk][name] in wanted]
-        )
+        return queryset.filter(pk__in=[m.pk for m in measures if summaries[m.pk][name] in wanted])
 
     def _of_aims(self, queryset: QuerySet, aim_ids: list[int]) -> QuerySet:
         return queryset.filter(Q(aim_id__in=aim_ids) | Q(project_id__in=_projects_of_aims(aim_ids)))

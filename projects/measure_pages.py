@@ -25,7 +25,7 @@ from backend.selectors import unit_list
 from projects.chart_svg import ASSURANCE_BADGES, VARIATION_BADGES, render_chart_svg
 from projects.chart_words import chart_words, period_words, value_words
 from projects.models import RATIO_CHARTS, Measure
-from projects.selectors import aim_list, measure_chart, measure_get
+from projects.selectors import aim_list, data_point_list, measure_chart, measure_get
 from projects.selectors.measure_table import (
     SORTS,
     measure_summary_list,
@@ -135,6 +135,12 @@ def measure_summary_page(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/desk/measure_summary.html", context, status=status)
 
 
+def _counts(point: Any) -> str:
+    if point is None or point.numerator is None or point.denominator is None:
+        return ""
+    return f"{point.numerator:g} of {point.denominator:g}"
+
+
 def _signal_words(point: dict[str, Any]) -> str:
     if point["point_type"] == "common_cause":
         return "common cause"
@@ -143,8 +149,9 @@ def _signal_words(point: dict[str, Any]) -> str:
     return f"special cause {kind} ({rules})"
 
 
-def _table(chart: dict[str, Any]) -> list[dict[str, Any]]:
-    """The chart's points as the data table shows them."""
+def _table(chart: dict[str, Any], counts: dict[str, Any]) -> list[dict[str, Any]]:
+    """The chart's points as the data table shows them (``counts``: each period's data
+    point, for the numerator and denominator of a ratio chart)."""
     measure = chart["measure"]
     ratio = measure["chart_type"] in RATIO_CHARTS
     kind, unit = measure["chart_type"], measure["unit"]
@@ -154,7 +161,7 @@ def _table(chart: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "period": period_words(point["x"], measure["frequency"]),
                 "value": value_words(point["value"], kind, unit),
-                "counts": f"{point['y']:g} of {point['n']:g}" if ratio and point.get("n") else "",
+                "counts": _counts(counts.get(point["x"])) if ratio else "",
                 "centre": value_words(point.get("centre"), kind),
                 "limits": (
                     f"{value_words(point['lower'], kind)} to {value_words(point['upper'], kind)}"
@@ -196,7 +203,9 @@ def measure_page(request: HttpRequest, pk: int) -> HttpResponse:
             # Built by render_chart_svg, which escapes every piece of user text.
             "svg": mark_safe(svg),  # noqa: S308
             "words": chart_words(chart),
-            "rows": _table(chart),
+            "rows": _table(
+                chart, {p.period.isoformat(): p for p in data_point_list(measure=measure)}
+            ),
             "ratio": chart["measure"]["chart_type"] in RATIO_CHARTS,
             "cycles": _cycles(chart),
         },

@@ -29,9 +29,7 @@ urlpatterns = [
     path("portfolio/measures/", MeasureSummaryView.as_view(), name="portfolio-measures"),
     path("measures/<int:pk>/data.csv", MeasureDataCSVView.as_view(), name="measure-data-csv"),
     path("measures/<int:pk>/chart.svg", MeasureChartSVGView.as_view(), name="measure-chart-svg"),
-    path(
-        "projects/<int:pk>/comments/", ProjectCommentsView.as_view(), name="project-comments"
-    ),
+    path("projects/<int:pk>/comments/", ProjectCommentsView.as_view(), name="project-comments"),
     path(
         "projects/<int:pk>/comments/<int:comment_id>/",
         ProjectCommentView.as_view(),
