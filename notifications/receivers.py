@@ -39,5 +39,5 @@ def tell_team_of_cycle_comment(sender, comment, by=None, **kwargs) -> None:
         comment=comment,
         project=cycle.project,
         cycle_id=cycle.pk,
-        about=f"cycle {cycle.number} ‘{cycle.title}’",
+        about=f"cycle {cycle.number} '{cycle.title}'",
     )

@@ -24,9 +24,9 @@ from rest_framework.views import APIView
 from backend.comments import CommentSerializer, CommentsView, CommentView
 from backend.etags import ETagDestroyMixin, ETagMixin, check_if_match, etag_for
 from backend.idempotency import idempotent
-from pdsa import selectors, services
 from backend.models import User
 from backend.schema import ErrorSerializer
+from pdsa import selectors, services
 from pdsa.models import Cycle, CycleComment
 from pdsa.serializers import (
     CycleAdvanceResultSerializer,
