@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from projects.chart_svg import render_chart_svg
-from projects.chart_words import chart_words, period_words, value_words
+from projects.chart_words import chart_words, period_words, strongest_rule, value_words
 from projects.portfolio_pages import ensure_portfolio_reader, headline_measure, walk
-from projects.selectors import measure_chart, measure_list
+from projects.selectors import measure_chart, measure_list, measures_spc
 from projects.selectors.portfolio import portfolio
 
 # How the latest point's rule words a win: a shift or trend is sustained, fewer points
@@ -90,19 +90,26 @@ def _aim_measures(data: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _signalled(data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+def _signalled(request: HttpRequest, data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     """Projects whose outcome measures' latest point shows ``kind`` (improving or
-    concern), strongest evidence and most recent first."""
+    concern), most recent first; wins worded by the strongest rule on that point (read
+    from the few listed measures' SPC results)."""
     found = []
     for project in data["signalled_projects"]:
         for measure in project[kind]:
             found.append({"project": project, "measure": measure})
     found.sort(key=lambda item: item["measure"]["latest_period"] or "", reverse=True)
+    found = found[:LISTED]
     if kind == "improving":
-        found.sort(key=lambda item: WIN_ORDER.index(item["measure"]["signal"] or "astronomical"))
-    for item in found:
-        item["words"] = WIN_WORDS.get(item["measure"]["signal"] or "", "a signal")
-    return found[:LISTED]
+        ids = [item["measure"]["id"] for item in found]
+        results = measures_spc(list(measure_list(user=request.user).filter(pk__in=ids)))
+        for item in found:
+            spc = results.get(item["measure"]["id"])
+            rule = strongest_rule(spc["points"][-1]) if spc else item["measure"]["signal"]
+            item["words"] = WIN_WORDS.get(rule or "", "a signal")
+            item["strength"] = WIN_ORDER.index(rule) if rule in WIN_ORDER else len(WIN_ORDER)
+        found.sort(key=lambda item: item["strength"])
+    return found
 
 
 @login_required
@@ -118,8 +125,8 @@ def board_page(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "bold_aims": _bold_aims(request, data),
             "aim_measures": _aim_measures(data),
-            "wins": _signalled(data, "improving"),
-            "concerns": _signalled(data, "concern"),
+            "wins": _signalled(request, data, "improving"),
+            "concerns": _signalled(request, data, "concern"),
         },
     )
 

@@ -54,6 +54,16 @@ def value_words(value: float | None, chart_type: str, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
+STRONGEST_FIRST = ("shift", "trend", "two_in_three", "astronomical")
+
+
+def strongest_rule(point: dict[str, Any]) -> str | None:
+    """The rule of a point's rules that supports the strongest claim: a shift or a trend
+    (sustained) before two-in-three (early) before one point beyond a limit."""
+    rules = point.get("rules") or ([point["signal"]] if point.get("signal") else [])
+    return next((rule for rule in STRONGEST_FIRST if rule in rules), None)
+
+
 def _signal_run(points: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The latest special-cause point and where its run of that kind began."""
     last = next((p for p in reversed(points) if p["point_type"] != "common_cause"), None)
@@ -80,7 +90,7 @@ def latest_signal(chart: dict[str, Any]) -> str:
         )
     first, last = run
     kind = KIND_WORDS[last["point_type"]]
-    rule = last.get("signal") or "shift"
+    rule = strongest_rule(last) or "shift"
     since = period_words(first["x"], frequency)
     latest = spc["points"][-1]
     if latest is last:

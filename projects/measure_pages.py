@@ -35,6 +35,8 @@ from projects.selectors.measure_table import (
 
 PAGE_SIZE = 50
 # The table's filters that the API's CSV takes as they are.
+# Filters that take several values (one chosen on the page), as lists.
+MULTIPLE = frozenset({"type", "variation_icon", "assurance_icon"})
 CSV_FILTERS = ("within_aim", "within_unit", "unit", "type", "variation_icon", "assurance_icon", "q")
 
 
@@ -94,7 +96,11 @@ class SummaryFilterForm(PageForm):
         if not self.is_valid():
             return {}
         data = self.cleaned_data
-        return {name: data[name] for name in CSV_FILTERS if data.get(name)}
+        return {
+            name: [data[name]] if name in MULTIPLE else data[name]
+            for name in CSV_FILTERS
+            if data.get(name)
+        }
 
 
 @login_required
@@ -128,8 +134,8 @@ def measure_summary_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": rows,
-        "query": urlencode(query),
-        "csv": "/api/v1/portfolio/measures/?" + urlencode({"format": "csv", **filters}),
+        "query": urlencode(query, doseq=True),
+        "csv": "/api/v1/portfolio/measures/?" + urlencode({"format": "csv", **filters}, doseq=True),
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "projects/desk/measure_summary.html", context, status=status)

@@ -33,7 +33,7 @@ def _badge(badge: tuple[str, str, str] | None, size: int, missing: str) -> SafeS
         )
     colour, letter, text = badge
     if letter == "~":
-        mark = format_html(
+        mark = SafeString(
             '<path d="M10 22 q6 -11 12 0 t12 0" fill="none" stroke="#fff" '
             'stroke-width="3.5" stroke-linecap="round"/>'
         )
