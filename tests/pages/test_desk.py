@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -130,6 +132,11 @@ def test_the_board_lands_on_are_we_on_track_and_prints_without_cutting_anything(
     board.get_by_role("heading", name="What this chart says").wait_for()
     assert board.get_by_role("table").locator("tbody tr").count() >= 2
     _look(board, "desk-chart")
+    with board.expect_download() as saved:
+        board.get_by_role("button", name="chart as PNG").click()
+    png = Path(saved.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", png[16:24]) == (1920, 1040)  # the chart at twice its size
 
 
 def test_the_board_prints_each_chart_whole_on_a_sheet(browser, live_server, demo):
