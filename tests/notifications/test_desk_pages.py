@@ -84,7 +84,7 @@ def test_the_qi_team_opens_any_coachs_caseload_and_others_are_refused(
     page = signed_in(qi).get(f"/caseload/?coach={team.coach.pk}")
     assert page.status_code == 200
     assert titles(page.content.decode()) == ["Coached by someone else"]
-    assert f"{team.coach}’s caseload" in page.content.decode()
+    assert f"{team.coach}\u2019s caseload" in page.content.decode()
 
     colleague = member(Membership.Role.COACH)
     refused = signed_in(colleague).get(f"/caseload/?coach={team.coach.pk}")
