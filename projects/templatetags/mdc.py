@@ -14,7 +14,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from projects.chart_svg import ASSURANCE_BADGES, POINT_COLOURS, VARIATION_BADGES
+from projects.chart_svg import ASSURANCE_BADGES, VARIATION_BADGES
+from projects.palette import CENTRE, COMMON_CAUSE, POINT_COLOURS, SERIES
 
 register = template.Library()
 
@@ -95,20 +96,20 @@ def sparkline(spc: dict[str, Any] | None, label: str, width: int = 160, height: 
     line = " ".join(f"{4 + i * step:.1f},{y(v):.1f}" for i, v in enumerate(values))
     dots = "".join(
         f'<circle cx="{4 + i * step:.1f}" cy="{y(p["value"]):.1f}" r="2.2" '
-        f'fill="{POINT_COLOURS.get(p["point_type"], "#a6a6a6")}"/>'
+        f'fill="{POINT_COLOURS.get(p["point_type"], COMMON_CAUSE)}"/>'
         for i, p in enumerate(points)
         if p.get("point_type") != "common_cause"
     )
     centre = (
         f'<line x1="4" x2="{width - 4}" y1="{y(centres[-1]):.1f}" y2="{y(centres[-1]):.1f}" '
-        'stroke="#425563" stroke-width="1" stroke-dasharray="3 2"/>'
+        f'stroke="{CENTRE}" stroke-width="1" stroke-dasharray="3 2"/>'
         if centres
         else ""
     )
     return format_html(
         '<svg class="ripple-sparkline" width="{}" height="{}" viewBox="0 0 {} {}" role="img" '
         'aria-label="{}" focusable="false">{}<polyline points="{}" fill="none" '
-        'stroke="#768692" stroke-width="1.5"/>{}</svg>',
+        'stroke="{}" stroke-width="1.5"/>{}</svg>',
         width,
         height,
         width,
@@ -116,5 +117,6 @@ def sparkline(spc: dict[str, Any] | None, label: str, width: int = 160, height: 
         label,
         SafeString(centre),
         line,
+        SERIES,
         SafeString(dots),
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from backend.models import Membership
 from backend import navigation
+from backend.models import Membership
 from backend.navigation import NavEntry, entries_for, home_url, register
 from tests.factories import MembershipFactory, OrganisationFactory
 
