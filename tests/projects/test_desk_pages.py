@@ -233,3 +233,24 @@ def test_another_organisations_records_are_404_pages(trust):
     assert client.get(f"/portfolio/aims/{trust['harm'].pk}/").status_code == 404
     assert "Falls huddle" not in client.get("/portfolio/measures/").content.decode()
     assert "Zero avoidable harm" not in client.get("/board/").content.decode()
+
+
+def test_each_role_lands_on_its_home_and_sees_the_pages_its_roles_allow(member, organisation):
+    from backend.navigation import entries_for, home_url
+
+    homes = {
+        Role.LEADER: "/board/",
+        Role.QI_TEAM: "/portfolio/",
+        Role.COACH: "/caseload/",
+        Role.FRONTLINE: "/",
+        Role.LIVED_EXPERIENCE_PARTNER: "/",
+    }
+    for role, home in homes.items():
+        assert home_url(member(role)) == home, role
+    labels = {e.label for e in entries_for(member(Role.FRONTLINE)) if not e.account}
+    assert labels == {"My projects"}
+    both = member(Role.COACH)
+    MembershipFactory(user=both, organisation=OrganisationFactory(), role=Role.LEADER)
+    labels = {e.label for e in entries_for(both) if not e.account}
+    assert {"Caseload", "Board", "Portfolio", "Measures"} <= labels
+    assert home_url(both) == "/board/"
