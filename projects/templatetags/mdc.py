@@ -8,6 +8,7 @@ screen reader hears what the colour and letter say.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django import template
@@ -23,6 +24,8 @@ NO_CHART = "No chart yet: fewer than two data points"
 NO_TARGET = "No assurance: no target set"
 
 
+# A table draws the same few icons hundreds of times: draw each (kind, code, size) once.
+@lru_cache(maxsize=128)
 def _badge(badge: tuple[str, str, str] | None, size: int, missing: str) -> SafeString:
     if badge is None:
         return format_html(
