@@ -28,6 +28,14 @@ urlpatterns = [
     path("", include("projects.pages")),
     path("", include("pdsa.pages")),
     path("", include("notifications.pages")),
+    # The desk: the coach's, the QI team's and the board's pages, and comments.
+    path("", include("projects.comment_pages")),
+    path("", include("projects.portfolio_pages")),
+    path("", include("projects.measure_pages")),
+    path("", include("projects.board_pages")),
+    path("", include("pdsa.comment_pages")),
+    path("", include("notifications.caseload_pages")),
+    path("", include("notifications.review_pages")),
 ]
 
 _api_not_found = json_error_view(404, "not_found", "Not found.")

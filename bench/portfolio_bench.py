@@ -21,7 +21,11 @@ would be the same for every endpoint and only shrink the ratios):
   endpoint answers 404: it belongs to the notifications app);
 - ``GET /api/v1/portfolio/`` as the QI team;
 - ``GET /api/v1/portfolio/measures/``: the summary table's first page (50 rows);
-- ``GET /api/v1/portfolio/measures/?format=csv``: the whole table, every measure.
+- ``GET /api/v1/portfolio/measures/?format=csv``: the whole table, every measure;
+- the desk's pages, signed in with a session as a page is: the caseload (a coach), a
+  project's review (one of that coach's projects), the portfolio, a bold aim's page, the
+  summary table (first page, and sorted by the latest signal), a chart page (as the QI
+  team) and the board page (as a leader).
 
 Each is timed **cold** (the SPC cache emptied before every request, so every chart the
 view needs is analysed again; the database's own caches are warm) and **warm** (the SPC
@@ -382,9 +386,13 @@ class Seed:
 
 
 class Endpoint:
-    def __init__(self, path: str, user: User, note: str) -> None:
+    def __init__(self, path: str, user: User, note: str, *, page: bool = False) -> None:
         self.path, self.label = path, f"GET {path} ({note})"
-        self.client = Client(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user)[1]}")
+        if page:  # a page, signed in with a session as a browser is
+            self.client = Client()
+            self.client.force_login(user)
+        else:
+            self.client = Client(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user)[1]}")
 
     def get(self) -> tuple[int, int]:
         response = self.client.get(self.path)
@@ -407,6 +415,24 @@ class Endpoint:
         return len(captured)
 
 
+def desk_pages(people: dict[str, User]) -> list[Endpoint]:
+    """The desk's pages, as the people who use them open them."""
+    coach = people["coach"]
+    project = Project.objects.filter(members__user=coach, status="active").order_by("id").first()
+    bold = StrategicAim.objects.filter(parent=None).order_by("id").first()
+    measure = Measure.objects.filter(aim=bold).first() or Measure.objects.order_by("id").first()
+    return [
+        Endpoint("/caseload/", coach, "page: a coach's caseload", page=True),
+        Endpoint(f"/caseload/projects/{project.pk}/", coach, "page: review", page=True),
+        Endpoint("/portfolio/", people["qi"], "page: QI team", page=True),
+        Endpoint(f"/portfolio/aims/{bold.pk}/", people["qi"], "page: a bold aim", page=True),
+        Endpoint("/portfolio/measures/", people["qi"], "page: summary, page 1", page=True),
+        Endpoint("/portfolio/measures/?sort=signal", people["qi"], "page: by signal", page=True),
+        Endpoint(f"/measures/{measure.pk}/", people["qi"], "page: a chart", page=True),
+        Endpoint("/board/", people["board"], "page: the board", page=True),
+    ]
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:9.1f} ms"
 
@@ -420,19 +446,20 @@ def measure_endpoints(people: dict[str, User], args: argparse.Namespace) -> None
         Endpoint("/api/v1/portfolio/", people["qi"], "QI team"),
         Endpoint("/api/v1/portfolio/measures/", people["qi"], "page 1, 50 rows"),
         Endpoint("/api/v1/portfolio/measures/?format=csv", people["qi"], "every row"),
+        *desk_pages(people),
     ]
     trivial.timed(3)
     base = statistics.median(trivial.timed(args.repeat * 3))
-    print(f"\n{'endpoint':<58}{'SPC cache':>10}{'median':>13}{'min':>13}{'ratio':>9}"
+    print(f"\n{'endpoint':<62}{'SPC cache':>10}{'median':>13}{'min':>13}{'ratio':>9}"
           f"{'queries':>9}{'bytes':>11}")  # fmt: skip
     _, size = trivial.get()
-    print(f"{trivial.label:<58}{'-':>10}{_ms(base):>13}{_ms(base):>13}{1:>9.1f}"
+    print(f"{trivial.label:<62}{'-':>10}{_ms(base):>13}{_ms(base):>13}{1:>9.1f}"
           f"{trivial.queries():>9}{size:>11,}")  # fmt: skip
     for endpoint in endpoints:
         status, size = endpoint.get()
         if status != 200:
             reason = "not built yet (404)" if status == 404 else f"answered {status}"
-            print(f"{endpoint.label:<58}  skipped: {endpoint.path} {reason}")
+            print(f"{endpoint.label:<62}  skipped: {endpoint.path} {reason}")
             continue
         cold = endpoint.timed(args.cold_repeat, before=cache.clear)
         cache.clear()
@@ -443,7 +470,7 @@ def measure_endpoints(people: dict[str, User], args: argparse.Namespace) -> None
             ("warm", warm, endpoint.queries()),
         ):
             median = statistics.median(runs)
-            print(f"{endpoint.label:<58}{label:>10}{_ms(median):>13}{_ms(min(runs)):>13}"
+            print(f"{endpoint.label:<62}{label:>10}{_ms(median):>13}{_ms(min(runs)):>13}"
                   f"{median / base:>9.1f}{queries:>9}{size:>11,}")  # fmt: skip
 
 

@@ -6,16 +6,26 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Nudges and celebrations"
 
     def ready(self) -> None:
+        from backend.models import Membership
         from backend.navigation import NavEntry, register
         from notifications import receivers  # noqa: F401  (connects the signal receivers)
         from notifications.selectors import notification_unread_count
 
+        Role = Membership.Role
         register(
+            NavEntry(
+                label="Caseload",
+                url_name="caseload-page",
+                order=20,
+                roles=frozenset({Role.COACH, Role.QI_TEAM, Role.ADMIN}),
+                home_for=frozenset({Role.COACH}),
+                sections=("/caseload/",),
+            ),
             NavEntry(
                 label="Notifications",
                 url_name="notification-list",
                 order=90,
                 account=True,
                 badge=lambda user: notification_unread_count(user=user),
-            )
+            ),
         )

@@ -15,6 +15,12 @@ def cycle_link(cycle_id: int) -> str:
     return f"/cycles/{cycle_id}/"
 
 
+def comment_link(*, comment_id: int, project_id: int, cycle_id: int | None = None) -> str:
+    """A comment where the team reads it: on its cycle's page, or its project's."""
+    page = cycle_link(cycle_id) if cycle_id is not None else project_link(project_id)
+    return f"{page}#comment-{comment_id}"
+
+
 def measure_link(project_id: int, measure_id: int) -> str:
     """The measure's chart on its project's page."""
     return f"/projects/{project_id}/#measure-{measure_id}"

@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     CHANGE_SPREAD = "celebration_change_spread", "Change adopted elsewhere"
     APPROVAL_REQUESTED = "approval_requested", "Project waiting for approval"
     APPROVAL_DECIDED = "approval_decided", "Project approved or returned"
+    COMMENT = "comment", "Comment on the team's work"
 
 
 NUDGE_KINDS = frozenset({Kind.STALLED, Kind.OVERDUE, Kind.MISSING_DATA, Kind.STUDY_PENDING})

@@ -4,8 +4,8 @@ the commit (``backend.jobs``): a rolled-back write enqueues nothing, and nothing
 fail the user's request; a task lost on the way is made up by the daily reconcile, which
 derives the same celebrations from the database. A few cheap rows (telling the origin
 team of an adoption, asking approvers about a new project and telling the team their
-answer) are written in the sender's transaction, to commit with it: nothing derives them
-again later."""
+answer, telling a team of a comment) are written in the sender's transaction, to commit
+with it: nothing derives them again later."""
 
 from __future__ import annotations
 
@@ -17,13 +17,15 @@ from notifications.services import (
     approval_decided_notify,
     approval_requested_notify,
     celebrate_adoption,
+    comment_tell_team,
 )
 from notifications.tasks import cycle_adoption_celebrate, measure_wins_detect
-from pdsa.signals import cycle_decided
+from pdsa.signals import cycle_comment_posted, cycle_decided
 from projects.signals import (
     measure_data_changed,
     project_approval_decided,
     project_approval_requested,
+    project_comment_posted,
 )
 from spread.signals import change_adopted
 
@@ -63,3 +65,19 @@ def ask_approvers(sender, project, by=None, **kwargs) -> None:
 @receiver(project_approval_decided, dispatch_uid="notifications.project_approval_decided")
 def tell_team_the_decision(sender, project, approved, note="", by=None, **kwargs) -> None:
     approval_decided_notify(project=project, approved=approved, note=note)
+
+
+@receiver(project_comment_posted, dispatch_uid="notifications.project_comment_posted")
+def tell_team_of_project_comment(sender, comment, by=None, **kwargs) -> None:
+    comment_tell_team(comment=comment, project=comment.project)
+
+
+@receiver(cycle_comment_posted, dispatch_uid="notifications.cycle_comment_posted")
+def tell_team_of_cycle_comment(sender, comment, by=None, **kwargs) -> None:
+    cycle = comment.cycle
+    comment_tell_team(
+        comment=comment,
+        project=cycle.project,
+        cycle_id=cycle.pk,
+        about=f"cycle {cycle.number} '{cycle.title}'",
+    )

@@ -15,7 +15,13 @@ from backend.models import ADMIN_ROLES, Membership, User
 from backend.selectors import has_role, organisation_ids, user_memberships
 from notifications.models import Notification, Preference
 from notifications.rules import thresholds_by_organisation
-from notifications.rules.caseload import CaseloadEntry, by_need, coach_caseloads
+from notifications.rules.caseload import (
+    CaseloadEntry,
+    by_need,
+    coach_caseloads,
+    project_attention,
+)
+from projects.models import Project
 
 # Who may read another person's caseload: those who balance the coaches' load.
 CASELOAD_READER_ROLES = ADMIN_ROLES
@@ -125,3 +131,25 @@ def _readable_memberships(*, user: User, coach_id: int, scope: list[int]) -> lis
     if not readable:
         forbid("Only the QI team and administrators may read another coach's caseload.")
     return readable
+
+
+def project_attention_get(*, project: Project, now: datetime | None = None) -> CaseloadEntry:
+    """What needs a coach on one project, exactly as its row in a caseload says it (the
+    same rules, reasons and next action), by its organisation's thresholds. The caller
+    has scoped ``project`` to the user (``projects.selectors.project_get``)."""
+    return project_attention(
+        project=project,
+        now=now or timezone.now(),
+        thresholds=thresholds_by_organisation([project.organisation_id]),
+    )
+
+
+def coach_list(*, user: User) -> QuerySet[Membership]:
+    """The coaches of the organisations where the user may read another coach's
+    caseload (the QI team's and admins'), by name; empty for everyone else."""
+    readable = organisation_ids(user=user, roles=CASELOAD_READER_ROLES)
+    return (
+        Membership.objects.filter(organisation_id__in=readable, role=Membership.Role.COACH)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )

@@ -18,11 +18,14 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from backend.comments import CommentSerializer, CommentsView, CommentView
 from backend.etags import ETagDestroyMixin, ETagMixin
 from backend.idempotency import idempotent
+from backend.models import User
+from backend.schema import ErrorSerializer
 from pdsa import selectors, services
 from pdsa.filters import CycleFilter
-from pdsa.models import Cycle
+from pdsa.models import Cycle, CycleComment
 from pdsa.serializers import (
     CycleAdvanceResultSerializer,
     CycleAdvanceSerializer,
@@ -155,10 +158,59 @@ class ProjectProgressOverrideView(APIView):
         return Response(ProjectProgressSerializer(project).data)
 
 
+@extend_schema(tags=["comments"])
+class CycleCommentsView(CommentsView):
+    """Comments on a cycle, oldest first; anyone in the project's organisation may add
+    one and the project's team is told (in-app and by e-mail, as each prefers)."""
+
+    def record(self, request: Request, pk: int) -> Cycle:
+        return get_object_or_404(
+            selectors.cycle_scope(user=request.user).select_related("project"), pk=pk
+        )
+
+    def comment_list(self, record: Cycle):
+        return selectors.cycle_comment_list(cycle=record)
+
+    def comment_create(self, record: Cycle, by: User, text: str) -> CycleComment:
+        return services.cycle_comment_create(cycle=record, by=by, text=text)
+
+    @extend_schema(responses=CommentSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        return super().get(request, pk)
+
+    @extend_schema(
+        request=CommentSerializer, responses={201: CommentSerializer, 400: ErrorSerializer}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+
+@extend_schema(tags=["comments"])
+class CycleCommentView(CommentView):
+    """Delete your own comment on a cycle."""
+
+    def comment(self, request: Request, pk: int, comment_id: int) -> CycleComment:
+        cycle = get_object_or_404(selectors.cycle_scope(user=request.user), pk=pk)
+        return get_object_or_404(selectors.cycle_comment_list(cycle=cycle), pk=comment_id)
+
+    def comment_delete(self, comment: CycleComment, by: User) -> None:
+        services.cycle_comment_delete(comment=comment, by=by)
+
+    @extend_schema(responses={204: None, 403: ErrorSerializer, 404: ErrorSerializer})
+    def delete(self, request: Request, pk: int, comment_id: int) -> Response:
+        return super().delete(request, pk, comment_id)
+
+
 router = SimpleRouter()
 router.register("cycles", CycleViewSet, basename="cycle")
 
 urlpatterns = [
+    path("cycles/<int:pk>/comments/", CycleCommentsView.as_view(), name="cycle-comments"),
+    path(
+        "cycles/<int:pk>/comments/<int:comment_id>/",
+        CycleCommentView.as_view(),
+        name="cycle-comment",
+    ),
     path("", include(router.urls)),
     path("projects/<int:pk>/progress/", ProjectProgressView.as_view(), name="project-progress"),
     path(

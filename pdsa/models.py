@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from backend.comments import Comment
 from backend.uploads import Attachment
 from projects.models import ChangeIdea, Measure, Project
 
@@ -169,3 +170,12 @@ class CycleFile(Attachment):
 
     class Meta(Attachment.Meta):
         indexes = [models.Index(fields=["cycle", "-created_at"])]
+
+class CycleComment(Comment):
+    """A comment on a cycle (a coach's feedback on the test, the team's reply); shown on
+    the cycle's page, and its project's team is told."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="comments")
+
+    class Meta(Comment.Meta):
+        indexes = [models.Index(fields=["cycle", "created_at"])]

@@ -9,8 +9,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from backend.models import User
-from pdsa.models import Cycle, CycleFile, CycleQuestion, CycleTask
-from projects.models import ChangeIdea, Measure
+from pdsa.models import Cycle, CycleComment, CycleFile, CycleQuestion, CycleTask
+from projects.models import ChangeIdea, Measure, Project
 from projects.selectors import project_list
 
 
@@ -87,3 +87,45 @@ def cycle_file_list(*, user: User) -> QuerySet[CycleFile]:
     return CycleFile.objects.filter(cycle__in=cycle_scope(user=user)).select_related(
         "cycle__project", "uploaded_by"
     )
+
+
+def cycle_comment_list(*, cycle: Cycle) -> QuerySet[CycleComment]:
+    """The cycle's comments, oldest first, with their authors in the same query. The
+    caller has already scoped ``cycle`` to the user (``cycle_list``)."""
+    return CycleComment.objects.filter(cycle=cycle).select_related("author")
+
+
+# A project's history is read whole to find its overrides; this caps a pathological one.
+OVERRIDE_HISTORY_SCAN = 1000
+
+
+def progress_override_history(*, project: Project) -> list[dict]:
+    """Every time the project's progress score was set or cleared by hand, newest first:
+    when, who, the score (None: cleared, the computed score shows again) and the reason.
+    Read from the project's history (django-simple-history), in one query."""
+    records = (
+        project.history.select_related("history_user")
+        .only(
+            "history_id",
+            "history_date",
+            "history_user",
+            "progress_override",
+            "progress_override_reason",
+        )
+        .order_by("history_date", "history_id")[:OVERRIDE_HISTORY_SCAN]
+    )
+    changes = []
+    before: tuple = (None, "")
+    for record in records:
+        now = (record.progress_override, record.progress_override_reason)
+        if now != before:
+            changes.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "score": record.progress_override,
+                    "reason": record.progress_override_reason,
+                }
+            )
+        before = now
+    return changes[::-1]

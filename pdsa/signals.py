@@ -10,3 +10,6 @@ from django.dispatch import Signal
 # A cycle's act decision was recorded. Arguments: cycle, decision ("adopt", "adapt",
 # "abandon"), by (the user).
 cycle_decided = Signal()
+
+# Someone commented on a cycle. Arguments: comment (a CycleComment), by.
+cycle_comment_posted = Signal()

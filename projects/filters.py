@@ -27,6 +27,7 @@ from projects.models import (
     QualityDimension,
     StrategicAim,
 )
+from projects.spc import ASSURANCE_ICONS, ICONS
 
 
 def aim_descendant_ids(*, aim_id: int) -> list[int]:
@@ -217,10 +218,33 @@ class MeasureSummaryFilter(UserFilterSet):
         field_name="project__status", choices=Project.Status.choices
     )
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    # Read from the measures' SPC summaries, so applied last, to what the others left.
+    variation_icon = django_filters.MultipleChoiceFilter(
+        method="filter_icon",
+        choices=[*((icon, icon) for icon in ICONS), ("none", "none")],
+        help_text="The latest point's variation icon; none: no chart yet.",
+    )
+    assurance_icon = django_filters.MultipleChoiceFilter(
+        method="filter_icon",
+        choices=[*((icon, icon) for icon in ASSURANCE_ICONS), ("none", "none")],
+        help_text="The assurance icon; none: no target, or no chart yet.",
+    )
 
     class Meta:
         model = Measure
         fields: list[str] = []
+
+    def filter_icon(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if not value:
+            return queryset
+        # The icons live in the SPC summaries (cached per revision), not in a column.
+        from projects.selectors.measure_table import MEASURE_FIELDS
+        from projects.selectors.spc import measures_spc_summaries
+
+        measures = list(queryset.only(*MEASURE_FIELDS).order_by())
+        summaries = measures_spc_summaries(measures)
+        wanted = {None if icon == "none" else icon for icon in value}
+        return queryset.filter(pk__in=[m.pk for m in measures if summaries[m.pk][name] in wanted])
 
     def _of_aims(self, queryset: QuerySet, aim_ids: list[int]) -> QuerySet:
         return queryset.filter(Q(aim_id__in=aim_ids) | Q(project_id__in=_projects_of_aims(aim_ids)))

@@ -21,3 +21,6 @@ project_approval_requested = Signal()
 # A coach or the QI team approved a project waiting for approval, or returned it to the
 # team. Arguments: project, approved (bool), note (the reason, for a return), by.
 project_approval_decided = Signal()
+
+# Someone commented on a project. Arguments: comment (a ProjectComment), by.
+project_comment_posted = Signal()

@@ -10,8 +10,10 @@ rmSync(target, { recursive: true, force: true });
 mkdirSync(`${target}/images`, { recursive: true });
 copyFileSync(`${source}/nhsuk-frontend.min.js`, `${target}/nhsuk-frontend.min.js`);
 
-// Only the icons the compiled CSS points at (the hashed storage refuses a missing one).
-const css = readFileSync("backend/static/ripple/ripple.css", "utf8");
+// Only the icons the compiled stylesheets point at (the hashed storage refuses a missing one).
+const css = ["ripple.css", "desk.css"]
+  .map((name) => readFileSync(`backend/static/ripple/${name}`, "utf8"))
+  .join("\n");
 const images = new Set([...css.matchAll(/url\(["']?nhsuk\/images\/([^"')]+)/g)].map((m) => m[1]));
 for (const image of images) {
   copyFileSync(`${source}/assets/images/${image}`, `${target}/images/${image}`);

@@ -327,6 +327,16 @@ def coach_caseloads(
     return caseloads
 
 
+def project_attention(
+    *, project: Project, now: datetime, thresholds: ThresholdBook
+) -> CaseloadEntry:
+    """One project as a caseload shows it (what needs a coach there, the reasons and the
+    next action), whoever coaches it: the project review reads the caseload's answer."""
+    entries = {project.pk: CaseloadEntry(project)}
+    _gather_attention(entries, now=now, thresholds=thresholds)
+    return entries[project.pk]
+
+
 def _gather_attention(
     entries: dict[int, CaseloadEntry], *, now: datetime, thresholds: ThresholdBook
 ) -> None:

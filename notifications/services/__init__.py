@@ -5,9 +5,11 @@
 - `jobs`: the periodic scans, the reconcile, and the event-driven celebrations.
 - `inbox`: marking read, and preferences.
 - `approvals`: new projects waiting for approval, and the decision.
+- `comments`: telling a team about a comment on its project or a cycle.
 """
 
 from notifications.services.approvals import approval_decided_notify, approval_requested_notify
+from notifications.services.comments import comment_tell_team
 from notifications.services.delivery import deliveries_sweep, notification_email_send
 from notifications.services.inbox import (
     notification_mark_read,
@@ -33,6 +35,7 @@ __all__ = [
     "approval_decided_notify",
     "approval_requested_notify",
     "celebrate_adoption",
+    "comment_tell_team",
     "cycle_adoption_celebrate",
     "daily_slot",
     "deliveries_sweep",

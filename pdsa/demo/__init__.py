@@ -193,3 +193,31 @@ def seed() -> None:
         "pk", flat=True
     ):
         services.project_progress_refresh(project_id=project_id)
+    _seed_feedback(people)
+
+
+# A coach's feedback on a cycle waiting to be studied: (project, cycle title, author, text).
+FEEDBACK = [
+    (
+        "Falls huddle at handover",
+        "Huddle sheet for agency staff",
+        "coach@demo.example",
+        "Great that agency staff are using the sheet. Before you decide, compare the night "
+        "falls with the weeks before the sheet, and ask two agency nurses what they would "
+        "change.",
+    ),
+]
+
+
+def _seed_feedback(people: dict[str, User]) -> None:
+    """The coach's feedback on a cycle, through the service (so the team is notified)."""
+    for project_title, cycle_title, email, text in FEEDBACK:
+        cycle = (
+            Cycle.objects.filter(project__title=project_title, title=cycle_title)
+            .select_related("project")
+            .first()
+        )
+        author = people.get(email)
+        if cycle is None or author is None or cycle.comments.filter(text=text).exists():
+            continue
+        services.cycle_comment_create(cycle=cycle, by=author, text=text)

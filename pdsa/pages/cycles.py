@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from backend.comments import CommentForm
 from backend.errors import forbid
 from backend.idempotency import idempotent_page
 from backend.pages import invalid_form_response, save_or_refuse
@@ -23,7 +24,7 @@ from pdsa.models import Cycle
 from pdsa.pages.common import CycleForm, TasksForm, text_field
 from pdsa.pages.files import file_rows
 from pdsa.rules import NEXT_STAGE
-from pdsa.selectors import cycle_list
+from pdsa.selectors import cycle_comment_list, cycle_list
 from pdsa.services import cycle_advance, cycle_update
 from projects.models import Measure
 from projects.selectors import can_edit_project
@@ -264,6 +265,8 @@ def cycle_response(
             Measure.objects.filter(cycles=cycle).only("id", "name", "project_id").order_by("name")
         ),
         "files": file_rows(cycle, list(cycle.files.select_related("uploaded_by"))),
+        "comments": list(cycle_comment_list(cycle=cycle)),
+        "comment_form": CommentForm(),
     }
     failed = (form is not None and form.errors) or (tasks_form is not None and tasks_form.errors)
     if failed:

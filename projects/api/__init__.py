@@ -8,6 +8,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from projects.api.aims import AimViewSet
+from projects.api.comments import ProjectCommentsView, ProjectCommentView
 from projects.api.diagram import ChangeIdeaViewSet, DriverViewSet
 from projects.api.files import MeasureChartSVGView, MeasureDataCSVView
 from projects.api.measures import MeasureDefinitionViewSet, MeasureViewSet
@@ -28,5 +29,11 @@ urlpatterns = [
     path("portfolio/measures/", MeasureSummaryView.as_view(), name="portfolio-measures"),
     path("measures/<int:pk>/data.csv", MeasureDataCSVView.as_view(), name="measure-data-csv"),
     path("measures/<int:pk>/chart.svg", MeasureChartSVGView.as_view(), name="measure-chart-svg"),
+    path("projects/<int:pk>/comments/", ProjectCommentsView.as_view(), name="project-comments"),
+    path(
+        "projects/<int:pk>/comments/<int:comment_id>/",
+        ProjectCommentView.as_view(),
+        name="project-comment",
+    ),
     path("", include(router.urls)),
 ]

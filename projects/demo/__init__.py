@@ -311,6 +311,28 @@ def _files(organisation: Organisation) -> None:
         )
 
 
+# The coach's feedback on a project: (project, author, text).
+FEEDBACK = [
+    (
+        "Insulin visits on time",
+        catalogue.COACH,
+        "Nothing logged for five weeks. Shall we meet at Thursday's team huddle to plan "
+        "the next small test and catch up on the missing months of data?",
+    ),
+]
+
+
+def _seed_feedback(organisation: Organisation) -> None:
+    people = {
+        user.email: user for user in User.objects.filter(memberships__organisation=organisation)
+    }
+    for title, email, text in FEEDBACK:
+        project = Project.objects.filter(organisation=organisation, title=title).first()
+        if project is None or email not in people or project.comments.filter(text=text).exists():
+            continue
+        services.project_comment_create(project=project, by=people[email], text=text)
+
+
 def _seed_other_trust(organisation: Organisation) -> None:
     if Project.objects.filter(organisation=organisation).exists():
         return
@@ -340,5 +362,6 @@ def seed() -> None:
     other = Organisation.objects.filter(slug="other-trust").first()
     if demo is not None:
         _seed_demo_trust(demo)
+        _seed_feedback(demo)
     if other is not None:
         _seed_other_trust(other)

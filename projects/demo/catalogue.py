@@ -17,6 +17,8 @@ HCA, PHYSIO, DN, HR = (
     "hr@demo.example",
 )
 
+CCS = "Community and Corporate Services"
+
 # (name, unit, direction, chart, definition, numerator, denominator, dimensions)
 LIBRARY = [
     ("Inpatient falls per 1,000 bed days", "per 1,000 bed days", "decrease", "u",
@@ -87,6 +89,45 @@ AIMS = [
             "Ward 7 cuts falls per 1,000 bed days from 7 to 4 by December 2026.",
             ["safe", "person_centred"], NURSE, unit="Ward 7 Elderly Care",
             parent="medicine-falls", years=(2025, 2026)),
+    AimSpec("community-safe", "Community: safe care at home",
+            "Every planned visit in the community made on time, so no one comes to harm "
+            "waiting.", ["safe", "timely"], QI, unit=CCS, parent="harm"),
+    AimSpec("dn-insulin", "District Nursing North: insulin on time",
+            "95% of insulin visits within 30 minutes of the planned time.", ["timely", "safe"],
+            DN, unit="District Nursing North", parent="community-safe", years=(2025, 2026)),
+    AimSpec("medicine-timely", "Medicine: time-critical care on time",
+            "Sepsis and stroke treated within the national standards, every month.",
+            ["timely"], QI, unit="Medicine", parent="timely", years=(2024, 2027)),
+    AimSpec("ed-sepsis", "Emergency Department: antibiotics within the hour",
+            "Median door to antibiotics under 60 minutes for red-flag sepsis.",
+            ["timely", "safe"], QI, unit="Emergency Department", parent="medicine-timely"),
+    AimSpec("ward8-stroke", "Ward 8: stroke unit within 4 hours",
+            "80% of confirmed strokes on the stroke unit within 4 hours.", ["timely"], PHYSIO,
+            unit="Ward 8 Stroke", parent="medicine-timely"),
+    AimSpec("surgery-timely", "Surgery: theatre when it matters",
+            "Emergency and trauma patients in theatre within the standard.", ["timely"], QI,
+            unit="Surgery", parent="timely"),
+    AimSpec("ward14-hip", "Ward 14: hip fracture surgery within 36 hours",
+            "85% of hip fracture patients in theatre within 36 hours.", ["timely"], QI,
+            unit="Ward 14 Orthopaedics", parent="surgery-timely"),
+    AimSpec("ccs-wellbeing", "Community and Corporate Services: a healthier workforce",
+            "Sickness absence below 4.5% in every team of the division.", ["staff_wellbeing"],
+            HR, unit=CCS, parent="wellbeing"),
+    AimSpec("hr-checkins", "HR: a wellbeing check-in for every team",
+            "Every manager holds a monthly wellbeing check-in.", ["staff_wellbeing"], HR,
+            unit="HR", parent="ccs-wellbeing"),
+    AimSpec("ccs-value", "Corporate Services: right first time",
+            "Support services that finish the job the first time they are asked.",
+            ["efficient"], QI, unit=CCS, parent="value"),
+    AimSpec("finance-pay", "Finance: suppliers paid within 30 days",
+            "95% of valid invoices paid within 30 days, every month.", ["efficient"], QI,
+            unit="Finance", parent="ccs-value"),
+    AimSpec("it-first", "IT: fixed at first contact",
+            "70% of service desk tickets resolved at first contact.", ["efficient"], QI,
+            unit="IT", parent="ccs-value"),
+    AimSpec("estates-repairs", "Estates: urgent repairs within 24 hours",
+            "90% of urgent repairs done within 24 hours.", ["efficient", "safe"], QI,
+            unit="Estates", parent="ccs-value"),
 ]  # fmt: skip
 
 
@@ -165,7 +206,7 @@ PROJECTS = [
         measures=[F("Pressure ulcers category 2 and above", series.pressure_ulcers)],
     ),
     ProjectSpec(
-        "Stroke unit within 4 hours", "Ward 8 Stroke", PHYSIO, "active", ["timely"],
+        "Stroke unit within 4 hours", "Ward 8 Stroke", PHYSIO, "active", ["ward8-stroke"],
         [(COACH, "coach")], started_months_ago=9, last_activity_days_ago=4,
         aim_what="Admit confirmed strokes to the stroke unit within 4 hours",
         aim_how_much="for 80% of patients by March 2027.",
@@ -190,7 +231,7 @@ PROJECTS = [
     ),
     ProjectSpec(
         "Hip fracture: theatre within 36 hours", "Ward 14 Orthopaedics", QI, "spreading",
-        ["timely"], [(COACH2, "coach"), (BOARD, "sponsor")], started_months_ago=24,
+        ["ward14-hip"], [(COACH2, "coach"), (BOARD, "sponsor")], started_months_ago=24,
         last_activity_days_ago=12,
         aim_what="Operate on hip fracture patients within 36 hours",
         aim_how_much="for 85% of patients, and share the trauma list model.",
@@ -200,7 +241,7 @@ PROJECTS = [
     ),
     ProjectSpec(
         "Sepsis: antibiotics within the hour", "Emergency Department", QI, "active",
-        ["timely", "harm"], [(COACH, "coach")], started_months_ago=20, last_activity_days_ago=3,
+        ["ed-sepsis", "harm"], [(COACH, "coach")], started_months_ago=20, last_activity_days_ago=3,
         aim_what="Give antibiotics to red-flag sepsis patients within 60 minutes",
         aim_how_much="median under 60 minutes, every month.", diagram="sepsis",
         measures=[F("Time to antibiotics for sepsis", series.sepsis_minutes, target=60)],
@@ -213,7 +254,7 @@ PROJECTS = [
         problem="Stopped: the regional handover programme replaced it.",
     ),
     ProjectSpec(
-        "Insulin visits on time", "District Nursing North", DN, "active", ["timely", "harm"],
+        "Insulin visits on time", "District Nursing North", DN, "active", ["dn-insulin"],
         [(COACH, "coach")], started_months_ago=12, last_activity_days_ago=35,
         aim_what="Make insulin visits within 30 minutes of the planned time",
         aim_how_much="for 95% of visits by September 2026.",
@@ -227,26 +268,26 @@ PROJECTS = [
         aim_how_much="by March 2027.",
     ),
     ProjectSpec(
-        "Wellbeing check-ins to reduce sickness absence", "HR", HR, "active", ["wellbeing"],
+        "Wellbeing check-ins to reduce sickness absence", "HR", HR, "active", ["hr-checkins"],
         [(COACH, "coach"), (BOARD, "sponsor")], started_months_ago=7, last_activity_days_ago=8,
         aim_what="Bring staff sickness absence below 4.5%",
         aim_how_much="across the trust by April 2027.", diagram="sickness",
         measures=[F("Staff sickness absence", series.sickness_absence, target=4.5)],
     ),
     ProjectSpec(
-        "Pay suppliers within 30 days", "Finance", QI, "sustaining", ["value"],
+        "Pay suppliers within 30 days", "Finance", QI, "sustaining", ["finance-pay"],
         [(COACH2, "coach")], started_months_ago=30, last_activity_days_ago=15,
         aim_what="Pay 95% of valid invoices within 30 days", aim_how_much="every month.",
         measures=[F("Invoices paid within 30 days", series.invoices_paid, target=95)],
     ),
     ProjectSpec(
-        "Fix it first time at the IT service desk", "IT", QI, "active", ["value"],
+        "Fix it first time at the IT service desk", "IT", QI, "active", ["it-first"],
         [(COACH2, "coach")], started_months_ago=10, last_activity_days_ago=7,
         aim_what="Resolve 70% of IT tickets at first contact", aim_how_much="by January 2027.",
         measures=[F("IT tickets resolved at first contact", series.first_contact, target=70)],
     ),
     ProjectSpec(
-        "Urgent repairs within 24 hours", "Estates", QI, "active", ["value", "harm"],
+        "Urgent repairs within 24 hours", "Estates", QI, "active", ["estates-repairs", "harm"],
         [(COACH, "coach")], started_months_ago=6, last_activity_days_ago=10,
         aim_what="Complete 90% of urgent repairs within 24 hours",
         aim_how_much="by December 2026.",
@@ -329,4 +370,8 @@ UNLINKED = {"falls": [("Sensor mats for the highest-risk beds", "untested", "")]
 AIM_MEASURES = [
     ("harm", "Inpatient falls with harm", series.falls_with_harm, 7.0),
     ("wellbeing", "Staff sickness absence", series.sickness_absence, 4.0),
+    ("timely", "Time to antibiotics for sepsis", series.sepsis_minutes, 60.0),
+    ("value", "Invoices paid within 30 days", series.invoices_paid, 95.0),
+    ("medicine-falls", FALLS, series.falls_rate, 4.5),
+    ("ccs-value", "IT tickets resolved at first contact", series.first_contact, 70.0),
 ]

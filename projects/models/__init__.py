@@ -7,6 +7,7 @@ from projects.models.choices import (
     ImprovementDirection,
     QualityDimension,
 )
+from projects.models.comments import ProjectComment
 from projects.models.diagram import ChangeIdea, Driver
 from projects.models.files import ProjectFile
 from projects.models.measures import DataPoint, Measure, MeasureDefinition, Rebase
@@ -23,6 +24,7 @@ __all__ = [
     "Measure",
     "MeasureDefinition",
     "Project",
+    "ProjectComment",
     "ProjectFile",
     "ProjectMember",
     "QualityDimension",

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from backend.comments import CommentForm
 from backend.selectors import organisation_ids
 from projects.chart_svg import VARIATION_BADGES
 from projects.lifecycle import OPEN
@@ -27,6 +28,7 @@ from projects.selectors import (
     driver_diagram,
     measure_list,
     measures_spc_summaries,
+    project_comment_list,
     project_files,
     project_get,
     project_list,
@@ -158,6 +160,8 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "files": file_rows(project, project_files(project=project)),
             "spread_ideas": _spread_ideas(project),
+            "comments": list(project_comment_list(project=project)),
+            "comment_form": CommentForm(),
         },
     )
 

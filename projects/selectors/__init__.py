@@ -30,6 +30,7 @@ from projects.selectors.aims import (
 )
 from projects.selectors.approvals import approval_queue
 from projects.selectors.charts import measure_chart, measure_summary
+from projects.selectors.comments import project_comment_list
 from projects.selectors.evidence import ImprovementSignal, improvement_since
 from projects.selectors.files import project_file_list, project_files
 from projects.selectors.history import measure_data_history, object_history
@@ -105,6 +106,7 @@ __all__ = [
     "measures_spc_readings",
     "measures_spc_summaries",
     "object_history",
+    "project_comment_list",
     "project_file_list",
     "project_files",
     "project_get",

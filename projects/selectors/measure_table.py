@@ -126,6 +126,7 @@ def measure_reading(measure: Measure, summary: Mapping[str, Any], *, charts_at: 
         "signal": summary["signal"],
         "variation_icon": summary["variation_icon"],
         "assurance_icon": summary["assurance_icon"],
+        "signal_period": summary.get("signal_period"),
         "reason": summary["reason"],
         "links": {
             "chart": f"{charts_at}{measure.pk}/chart/",
@@ -288,3 +289,48 @@ def _csv_batch(measures: list[Measure], origin: str) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerows(_csv_record(row) for row in measure_summary_rows(measures, origin=origin))
     return out.getvalue()
+
+
+# --- sorting the table --------------------------------------------------------------
+
+# Concern first, then improvement, change of neither kind, common cause, no chart yet.
+VARIATION_RANK = {
+    "concern_high": 0,
+    "concern_low": 0,
+    "improvement_high": 1,
+    "improvement_low": 1,
+    "neutral_high": 2,
+    "neutral_low": 2,
+    "common_cause": 3,
+}
+SORTS = {
+    "": "Aims first, then projects",
+    "measure": "Measure name",
+    "owner": "Project or aim",
+    "unit": "Ward, team or unit",
+    "variation": "Variation: concern first",
+    "signal": "Latest signal: newest first",
+}
+
+
+def measure_summary_sorted(measures: QuerySet[Measure], sort: str) -> QuerySet[Measure] | list:
+    """The table's rows (``measure_summary_list``) in the order ``sort`` names (a key of
+    ``SORTS``). Orders by a column are the database's; by an icon or the latest signal,
+    the measures are read with their SPC summaries (one batch) and sorted here, so the
+    answer is a list (the paginator takes either)."""
+    tie = ("organisation_id", "name", "id")
+    if sort == "measure":
+        return measures.order_by(*tie[1:])
+    if sort == "owner":
+        return measures.order_by(Coalesce("aim__title", "project__title"), *tie)
+    if sort == "unit":
+        return measures.order_by(Coalesce("project__unit__name", "aim__unit__name"), *tie)
+    if sort not in ("variation", "signal"):
+        return measures
+    rows = list(measures)
+    summaries = measures_spc_summaries(rows)
+    if sort == "variation":
+        rows.sort(key=lambda m: VARIATION_RANK.get(summaries[m.pk]["variation_icon"], 4))
+    else:  # newest signal first; measures with none last, keeping the table's order
+        rows.sort(key=lambda m: summaries[m.pk].get("signal_period") or "", reverse=True)
+    return rows

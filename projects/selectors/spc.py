@@ -22,7 +22,7 @@ from projects.models import RATIO_CHARTS, DataPoint, Measure, Rebase
 from projects.spc import SPCInputError, analyse_many
 
 # Bump when the engine's output changes shape or meaning, so old cached readings go.
-SPC_CACHE_VERSION = 1
+SPC_CACHE_VERSION = 2
 SPC_CACHE_SECONDS = 7 * 24 * 3600
 MIN_POINTS = 2
 # Measures per query when reading many at once: within SQLite's limit on parameters,
@@ -194,6 +194,7 @@ def _summary(reading: dict[str, Any], points: Sequence[PointRow], chart_type: st
     spc = reading["spc"]
     if spc is not None:
         latest = spc["points"][-1]
+        signalled = [p["x"] for p in spc["points"] if p["point_type"] != "common_cause"]
         return {
             "points": len(spc["points"]),
             "latest_period": latest["x"],
@@ -202,6 +203,7 @@ def _summary(reading: dict[str, Any], points: Sequence[PointRow], chart_type: st
             "signal": latest["signal"],
             "variation_icon": spc["variation_icon"],
             "assurance_icon": spc["assurance_icon"],
+            "signal_period": signalled[-1] if signalled else None,
             "reason": None,
         }
     last = points[-1] if points else None
@@ -213,14 +215,16 @@ def _summary(reading: dict[str, Any], points: Sequence[PointRow], chart_type: st
         "signal": None,
         "variation_icon": None,
         "assurance_icon": None,
+        "signal_period": None,
         "reason": reading["reason"],
     }
 
 
 def measures_spc_summaries(measures: Sequence[Measure]) -> dict[int, dict[str, Any]]:
     """Each measure's SPC summary by id: how many points, the latest period and plotted
-    value, that point's type and signal, the variation and assurance icons, and the
-    reason when there is no chart yet (icons then None).
+    value, that point's type and signal, the variation and assurance icons, the period of
+    the latest point showing special cause (``signal_period``), and the reason when there
+    is no chart yet (icons then None).
 
     Summaries come from one ``get_many``; the misses are read through
     ``measures_spc_readings`` (its cache, else one batch analysis), plus one query for

@@ -53,6 +53,9 @@ class MeasureReadingSerializer(serializers.Serializer):
     signal = serializers.ChoiceField(choices=RULES, allow_null=True)
     variation_icon = serializers.ChoiceField(choices=ICONS, allow_null=True)
     assurance_icon = serializers.ChoiceField(choices=ASSURANCE_ICONS, allow_null=True)
+    signal_period = serializers.DateField(
+        allow_null=True, help_text="The latest point showing special cause (of either kind)."
+    )
     reason = serializers.CharField(allow_null=True, help_text="Why there is no chart yet.")
     links = ChartLinksSerializer()
 

@@ -12,6 +12,7 @@ from projects.services.approval import (
     project_approve,
     project_return,
 )
+from projects.services.comments import project_comment_create, project_comment_delete
 from projects.services.data import DataUpsert, data_point_delete, data_points_upsert
 from projects.services.diagram import (
     change_idea_create,
@@ -73,6 +74,8 @@ __all__ = [
     "needs_approval",
     "project_approval_request",
     "project_approve",
+    "project_comment_create",
+    "project_comment_delete",
     "project_create",
     "project_file_add",
     "project_file_remove",

@@ -1,0 +1,134 @@
+"""The board page, "Are we on track?": each bold aim with its icons, its chart and one
+plain sentence; the summary table of the aims' measures; recent wins worded by the
+strength of their evidence; and the projects whose outcome measures show a concern.
+It prints on A4 landscape (``desk.css``'s print rules).
+
+Read through ``portfolio`` (the aims, their measures' readings and the signalled
+projects) and ``measure_chart`` for the bold aims' charts, a handful of measures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from projects.chart_svg import render_chart_svg
+from projects.chart_words import chart_words, period_words, strongest_rule, value_words
+from projects.portfolio_pages import ensure_portfolio_reader, headline_measure, walk
+from projects.selectors import measure_chart, measure_list, measures_spc
+from projects.selectors.portfolio import portfolio
+
+# How the latest point's rule words a win: a shift or trend is sustained, fewer points
+# are encouraging, one point is one good result (as the celebrations word them).
+WIN_WORDS = {
+    "shift": "sustained improvement",
+    "trend": "sustained improvement",
+    "two_in_three": "an early sign of improvement (keep watching)",
+    "astronomical": "one unusually good result (keep watching)",
+}
+WIN_ORDER = ("shift", "trend", "two_in_three", "astronomical")
+LISTED = 8
+
+
+def _bold_aims(request: HttpRequest, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each bold aim (the top of a cascade) with its headline measure's chart and words."""
+    aims = []
+    headlines = {}
+    for node in data["aims"]:
+        headline = headline_measure(node)
+        aims.append({"node": node, "headline": headline})
+        if headline is not None:
+            headlines[headline["id"]] = None
+    measures = {
+        m.pk: m
+        for m in measure_list(user=request.user)
+        .filter(pk__in=list(headlines))
+        .select_related("project", "aim")
+    }
+    for aim in aims:
+        measure = measures.get(aim["headline"]["id"]) if aim["headline"] else None
+        if measure is None:
+            aim["words"] = {"headline": "No measure is set for this aim yet."}
+            continue
+        chart = measure_chart(measure=measure)
+        aim["words"] = chart_words(chart)
+        # Built by render_chart_svg, which escapes every piece of user text.
+        aim["svg"] = mark_safe(render_chart_svg(chart).split("?>", 1)[-1])  # noqa: S308
+    return aims
+
+
+def _aim_measures(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The aims' own measures, as the summary table shows them, bold aims first."""
+    rows = []
+    for node in walk(data["aims"]):
+        for reading in node["measures"]:
+            rows.append(
+                {
+                    **reading,
+                    "aim": node["title"],
+                    "latest_words": value_words(
+                        reading["latest_value"], reading["chart_type"], reading["unit"]
+                    )
+                    if reading["latest_period"]
+                    else "No data",
+                    "target_words": value_words(
+                        reading["target"], reading["chart_type"], reading["unit"]
+                    )
+                    if reading["target"] is not None
+                    else "None",
+                    "period_words": period_words(reading["latest_period"], reading["frequency"])
+                    if reading["latest_period"]
+                    else "",
+                }
+            )
+    return rows
+
+
+def _signalled(request: HttpRequest, data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """Projects whose outcome measures' latest point shows ``kind`` (improving or
+    concern), most recent first; wins worded by the strongest rule on that point (read
+    from the few listed measures' SPC results)."""
+    found = []
+    for project in data["signalled_projects"]:
+        for measure in project[kind]:
+            found.append({"project": project, "measure": measure})
+    found.sort(key=lambda item: item["measure"]["latest_period"] or "", reverse=True)
+    found = found[:LISTED]
+    if kind == "improving":
+        ids = [item["measure"]["id"] for item in found]
+        results = measures_spc(list(measure_list(user=request.user).filter(pk__in=ids)))
+        for item in found:
+            spc = results.get(item["measure"]["id"])
+            rule = strongest_rule(spc["points"][-1]) if spc else item["measure"]["signal"]
+            item["words"] = WIN_WORDS.get(rule or "", "a signal")
+            item["strength"] = WIN_ORDER.index(rule) if rule in WIN_ORDER else len(WIN_ORDER)
+        found.sort(key=lambda item: item["strength"])
+    return found
+
+
+@login_required
+def board_page(request: HttpRequest) -> HttpResponse:
+    """Are we on track against our few bold aims? For leaders, the QI team and admins."""
+    ensure_portfolio_reader(request.user)
+    data = portfolio(user=request.user, is_active=True)
+    return render(
+        request,
+        "projects/desk/board.html",
+        {
+            "organisations": data["organisations"],
+            "today": timezone.localdate(),
+            "bold_aims": _bold_aims(request, data),
+            "aim_measures": _aim_measures(data),
+            "wins": _signalled(request, data, "improving"),
+            "concerns": _signalled(request, data, "concern"),
+        },
+    )
+
+
+urlpatterns = [path("board/", board_page, name="board-page")]
