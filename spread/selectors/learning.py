@@ -7,7 +7,11 @@ there on purpose: knowing what did not work saves a ward a month.
 
 On PostgreSQL it is full-text search ('english' configuration, so "falls" finds "fall"
 and "wristbands" finds "wristband"), ranked with titles above learning above context.
-On SQLite every word must appear somewhere (plural "s" trimmed), ranked by where.
+Ideas, cycles and projects each have a full-text index of their words. A search first
+finds through them the ideas that hold any of the words anywhere, then keeps those whose
+whole text (idea, cycles, project, unit) matches the query: a word in an idea's title and
+another in its cycle's learning find it together. On SQLite every word must appear
+somewhere (plural "s" trimmed), ranked by where.
 """
 
 from __future__ import annotations
@@ -35,15 +39,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat
 
-from backend.models import User
+from backend.models import Unit, User
 from backend.selectors import organisation_ids
 from pdsa.models import Cycle
-from projects.models import ChangeIdea
+from projects.models import ChangeIdea, Project
 
 Status = ChangeIdea.Status
 TRIED_STATUSES = (Status.TESTING, Status.ADOPTED, Status.ADAPTED, Status.ABANDONED)
 SEARCH_CONFIG = "english"
 _WORD = re.compile(r"\w+")
+_SIGNED_WORD = re.compile(r"(-?)(\w+)")
 # Where a word was found counts for this much in the SQLite ranking.
 FIELD_WEIGHTS = (("title", 4), ("learning", 3), ("description", 2))
 RECENT_FIRST = (F("status_changed_at").desc(nulls_last=True), "-pk")
@@ -75,10 +80,34 @@ def _base(*, user: User, filters: Mapping[str, Any]) -> QuerySet[ChangeIdea]:
         ideas = ideas.filter(project__unit__specialty__iexact=filters["specialty"])
     if filters.get("organisation"):
         ideas = ideas.filter(project__organisation_id=filters["organisation"])
+    if filters.get("aim"):
+        # The aim, or an aim beneath it in the cascade (division, then ward).
+        aim = filters["aim"]
+        serving = Project.objects.filter(
+            Q(aims=aim) | Q(aims__parent=aim) | Q(aims__parent__parent=aim)
+        )
+        ideas = ideas.filter(project__in=serving.values("pk"))
     return ideas
 
 
-def _cycle_text() -> Subquery:
+def idea_text() -> SearchVector:
+    """A change idea's own words, as its full-text index holds them (titles weigh most)."""
+    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        "description", "learning", weight="B", config=SEARCH_CONFIG
+    )
+
+
+def cycle_text() -> SearchVector:
+    """A cycle's words, as its full-text index holds them."""
+    return SearchVector("title", "objective", "learning", weight="B", config=SEARCH_CONFIG)
+
+
+def project_text() -> SearchVector:
+    """A project's title, as its full-text index holds it (context weighs least)."""
+    return SearchVector("title", weight="C", config=SEARCH_CONFIG)
+
+
+def _cycles_text() -> Subquery:
     text = Concat(
         "title", Value(" "), "objective", Value(" "), "learning", output_field=TextField()
     )
@@ -90,12 +119,54 @@ def _cycle_text() -> Subquery:
     )
 
 
+def _any_word(query: str) -> SearchQuery | None:
+    """Any one of the words the query asks for (not those it excludes with "-")."""
+    found = None
+    for sign, word in _SIGNED_WORD.findall(query):
+        if sign or word.lower() in ("or", "and"):
+            continue
+        one = SearchQuery(word, config=SEARCH_CONFIG)
+        found = one if found is None else found | one
+    return found
+
+
+def _hits(any_word: SearchQuery) -> QuerySet:
+    """Ideas holding any of the words anywhere, each table searched through its own
+    full-text index (``spread/migrations/0004``), so that the whole text is read only for
+    these."""
+    ideas = ChangeIdea.objects.annotate(text=idea_text()).filter(text=any_word)
+    cycles = Cycle.objects.annotate(text=cycle_text()).filter(
+        text=any_word, change_idea__isnull=False
+    )
+    projects = Project.objects.annotate(text=project_text()).filter(text=any_word)
+    # Units are few (hundreds), so their names and specialties need no index.
+    units = Unit.objects.annotate(
+        text=SearchVector("name", "specialty", config=SEARCH_CONFIG)
+    ).filter(text=any_word)
+    return (
+        ideas.order_by()
+        .values("pk")
+        .union(
+            cycles.order_by().values("change_idea_id"),
+            ChangeIdea.objects.filter(project__in=projects.order_by().values("pk"))
+            .order_by()
+            .values("pk"),
+            ChangeIdea.objects.filter(project__unit__in=units.order_by().values("pk"))
+            .order_by()
+            .values("pk"),
+        )
+    )
+
+
 def _full_text(ideas: QuerySet[ChangeIdea], query: str) -> QuerySet[ChangeIdea]:
-    vector = (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("learning", "description", weight="B", config=SEARCH_CONFIG)
+    wanted = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+    any_word = _any_word(query)
+    if any_word is not None:
+        ideas = ideas.filter(pk__in=_hits(any_word))
+    document = (
+        idea_text()
         + SearchVector(
-            Coalesce(_cycle_text(), Value(""), output_field=TextField()),
+            Coalesce(_cycles_text(), Value(""), output_field=TextField()),
             weight="B",
             config=SEARCH_CONFIG,
         )
@@ -107,9 +178,8 @@ def _full_text(ideas: QuerySet[ChangeIdea], query: str) -> QuerySet[ChangeIdea]:
             config=SEARCH_CONFIG,
         )
     )
-    wanted = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
     return (
-        ideas.annotate(document=vector, rank=SearchRank(vector, wanted))
+        ideas.annotate(document=document, rank=SearchRank(document, wanted))
         .filter(document=wanted)
         .order_by("-rank", *RECENT_FIRST)
     )
@@ -154,7 +224,8 @@ def learning_search(
     """Tried change ideas of the user's organisations matching ``query``, best first, with
     their project, unit, cycles and spread candidate; a fixed number of queries per page.
 
-    ``filters``: ``status``, ``unit_kind``, ``specialty``, ``organisation``. An empty
+    ``filters``: ``status``, ``unit_kind``, ``specialty``, ``organisation``, ``aim`` (a
+    strategic aim the idea's project serves). An empty
     query lists the most recently decided ideas first.
     """
     ideas = _base(user=user, filters=filters or {})
