@@ -11,11 +11,11 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from backend.jobs import enqueue_on_commit
-from notifications.services import celebrate_adoption
+from notifications.services import celebrate_adoption, offer_tell_unit
 from notifications.tasks import cycle_adoption_celebrate, measure_wins_detect
 from pdsa.signals import cycle_decided
 from projects.signals import measure_data_changed
-from spread.signals import change_adopted
+from spread.signals import change_adopted, change_offered
 
 
 @receiver(measure_data_changed, dispatch_uid="notifications.measure_data_changed")
@@ -43,3 +43,9 @@ def tell_the_origin_team(sender, adoption, by=None, **kwargs) -> None:
         adopted_on=timezone.localdate(adoption.status_changed_at),
         evidence={"origin_signal": candidate.evidence.get("summary", "")},
     )
+
+
+@receiver(change_offered, dispatch_uid="notifications.change_offered")
+def tell_the_unit_team(sender, offer, by=None, **kwargs) -> None:
+    """The QI team offered a change to a unit: tell its team, once per offer."""
+    offer_tell_unit(offer=offer, by=by)

@@ -4,6 +4,8 @@
 - `delivery`: one e-mail per notification, guarded against double sends.
 - `jobs`: the periodic scans, the reconcile, and the event-driven celebrations.
 - `inbox`: marking read, and preferences.
+- `messages`: thanks for a win, and the QI team's offer of a change to a unit.
+- `settings`: the organisation's nudge thresholds.
 """
 
 from notifications.services.delivery import deliveries_sweep, notification_email_send
@@ -25,6 +27,8 @@ from notifications.services.jobs import (
     reconcile,
     wins_detect,
 )
+from notifications.services.messages import offer_tell_unit, thanks_send
+from notifications.services.settings import nudge_settings_update
 from notifications.services.writing import email_due_at, notifications_write, preferences_for
 
 __all__ = [
@@ -42,9 +46,12 @@ __all__ = [
     "notification_mark_read",
     "notifications_mark_all_read",
     "notifications_write",
+    "nudge_settings_update",
     "nudges_scan",
+    "offer_tell_unit",
     "preference_update",
     "preferences_for",
     "reconcile",
+    "thanks_send",
     "wins_detect",
 ]
