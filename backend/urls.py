@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("backend.pages")),
     path("", include("projects.pages")),
     path("", include("pdsa.pages")),
+    path("", include("spread.pages")),
     path("", include("notifications.pages")),
 ]
 

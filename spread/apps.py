@@ -6,6 +6,8 @@ class SpreadConfig(AppConfig):
     verbose_name = "Spread"
 
     def ready(self) -> None:
+        from backend.models import LEADERSHIP_ROLES, Membership
+        from backend.navigation import NavEntry, register
         from pdsa.signals import cycle_decided
         from projects.signals import measure_data_changed
         from spread import receivers
@@ -13,4 +15,22 @@ class SpreadConfig(AppConfig):
         cycle_decided.connect(receivers.suggest_on_adopt, dispatch_uid="spread.suggest_on_adopt")
         measure_data_changed.connect(
             receivers.suggest_after_data_changed, dispatch_uid="spread.suggest_after_data"
+        )
+        Role = Membership.Role
+        register(
+            NavEntry(
+                label="Our ward",
+                url_name="unit-mine",
+                order=20,
+                roles=frozenset({Role.FRONTLINE, Role.COACH, Role.LIVED_EXPERIENCE_PARTNER}),
+                sections=("/units/",),
+            ),
+            NavEntry(
+                label="Spread",
+                url_name="spread-queue",
+                order=30,
+                roles=LEADERSHIP_ROLES,
+                sections=("/spread/",),
+            ),
+            NavEntry(label="Learning", url_name="learning", order=40, sections=("/learning/",)),
         )

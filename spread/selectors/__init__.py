@@ -18,6 +18,7 @@ from spread.selectors.candidates import (
     candidate_list,
     person_list,
     target_list,
+    visible_q,
 )
 from spread.selectors.evidence import (
     ChangeEvidence,
@@ -35,12 +36,25 @@ from spread.selectors.opportunities import (
     unit_spread_suggestions,
 )
 from spread.selectors.reach import candidate_reach
+from spread.selectors.review import (
+    QUEUE_STATES,
+    DivisionReach,
+    candidate_counts,
+    candidate_decisions,
+    candidate_ramp,
+    queue_state,
+    reach_by_division,
+    unit_adoptions,
+    unit_offers,
+)
 
 __all__ = [
     "ADOPTED_STATUSES",
     "BROWSABLE_STATUSES",
+    "QUEUE_STATES",
     "REVIEWER_ROLES",
     "ChangeEvidence",
+    "DivisionReach",
     "MeasureEvidence",
     "Opportunity",
     "adoption_get",
@@ -49,10 +63,13 @@ __all__ = [
     "can_review",
     "can_take_up",
     "can_update_adoption",
+    "candidate_counts",
+    "candidate_decisions",
     "candidate_definitions",
     "candidate_get",
     "candidate_list",
     "candidate_opportunities",
+    "candidate_ramp",
     "candidate_reach",
     "change_evidence",
     "evidence_measures",
@@ -60,6 +77,11 @@ __all__ = [
     "measure_evidence",
     "measures_evidence",
     "person_list",
+    "queue_state",
+    "reach_by_division",
     "target_list",
+    "unit_adoptions",
+    "unit_offers",
     "unit_spread_suggestions",
+    "visible_q",
 ]
