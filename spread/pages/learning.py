@@ -20,7 +20,7 @@ from backend.selectors import unit_list
 from pdsa.selectors import cycle_list
 from pdsa.services import cycle_clone
 from projects.models import ChangeIdea, Project, StrategicAim
-from projects.selectors import aim_list, project_list
+from projects.selectors import project_list
 from spread import selectors
 from spread.pages.words import evidence_words
 from spread.selectors.learning import TRIED_STATUSES
@@ -84,8 +84,7 @@ def library(request: HttpRequest) -> HttpResponse:
     specialties = sorted(
         {s.strip() for s in unit_list(user=request.user).values_list("specialty", flat=True)} - {""}
     )
-    # The bold aims: a search by one also finds the projects of the aims beneath it.
-    aims = list(aim_list(user=request.user).filter(parent__isnull=True).prefetch_related(None))
+    aims = list(selectors.learning_aims(user=request.user))
     form = LibraryForm(request.GET or None, specialties=specialties, aims=aims)
     filters: dict[str, Any] = {}
     query = ""

@@ -57,12 +57,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     if state not in selectors.QUEUE_STATES:
         state = "proposed"
     counts = selectors.candidate_counts(user=user)
-    rows = (
-        selectors.candidate_list(user=user)
-        .filter(selectors.QUEUE_STATES[state])
-        .prefetch_related(None)
-    )
+    rows = selectors.candidate_queue(user=user, state=state)
     page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    reach = selectors.reach_counts(candidate_ids=[candidate.pk for candidate in page])
     tabs = [
         {"state": key, "label": label, "count": counts[key], "current": key == state}
         for key, label in STATE_LABELS.items()
@@ -72,7 +69,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "spread/queue.html",
         {
             "page": page,
-            "rows": [{"candidate": c, "evidence": evidence_words(c)} for c in page],
+            "rows": [
+                {"candidate": c, "evidence": evidence_words(c), "reach": reach[c.pk]} for c in page
+            ],
             "tabs": tabs,
             "state": state,
             "state_label": STATE_LABELS[state],
@@ -125,6 +124,7 @@ def _candidate_context(request: HttpRequest, candidate: SpreadCandidate) -> dict
     package = getattr(candidate, "package", None)
     return {
         "candidate": candidate,
+        "reach": selectors.reach_counts(candidate_ids=[candidate.pk])[candidate.pk],
         "state": selectors.queue_state(candidate),
         "state_label": STATE_LABELS[selectors.queue_state(candidate)],
         "evidence": evidence,
@@ -150,7 +150,7 @@ def candidate_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One change put forward for spread: what it is and where it worked, its evidence in
     words with the charts since it started, the cycles that developed it, the review so
     far; for the QI team, approve, decline (saying why) or retire."""
-    candidate = selectors.candidate_get(user=request.user, pk=pk)
+    candidate = selectors.candidate_detail(user=request.user, pk=pk)
     forms_by_action: dict[str, PageForm] = {
         "approve": ActionForm(),
         "decline": DeclineForm(),
@@ -204,7 +204,9 @@ def _act(request: HttpRequest, candidate: SpreadCandidate, action: str, form: Pa
         messages.success(request, f"Retired: {title}. Adoptions under way carry on.")
     else:
         candidate = services.candidate_evidence_refresh(by=by, candidate=candidate)
-        messages.success(request, f"Evidence checked again: {evidence_words(candidate)['sentence']}.")
+        messages.success(
+            request, f"Evidence checked again: {evidence_words(candidate)['sentence']}."
+        )
     return True
 
 

@@ -7,11 +7,11 @@ there on purpose: knowing what did not work saves a ward a month.
 
 On PostgreSQL it is full-text search ('english' configuration, so "falls" finds "fall"
 and "wristbands" finds "wristband"), ranked with titles above learning above context.
-Ideas, cycles and projects each have a full-text index of their words. A search first
-finds through them the ideas that hold any of the words anywhere, then keeps those whose
-whole text (idea, cycles, project, unit) matches the query: a word in an idea's title and
-another in its cycle's learning find it together. On SQLite every word must appear
-somewhere (plural "s" trimmed), ranked by where.
+Ideas, cycles and projects each have a full-text index of their words, and every word of
+a search narrows the ideas through them: a word in an idea's title and another in its
+cycle's learning find it together, and no row's whole text is read. A phrase in quotes or
+"or" (websearch syntax) is matched against the whole text of the ideas holding any of the
+words. On SQLite every word must appear somewhere (plural "s" trimmed), ranked by where.
 """
 
 from __future__ import annotations
@@ -42,13 +42,15 @@ from django.db.models.functions import Coalesce, Concat
 from backend.models import Unit, User
 from backend.selectors import organisation_ids
 from pdsa.models import Cycle
-from projects.models import ChangeIdea, Project
+from projects.models import ChangeIdea, Project, StrategicAim
 
 Status = ChangeIdea.Status
 TRIED_STATUSES = (Status.TESTING, Status.ADOPTED, Status.ADAPTED, Status.ABANDONED)
 SEARCH_CONFIG = "english"
 _WORD = re.compile(r"\w+")
 _SIGNED_WORD = re.compile(r"(-?)(\w+)")
+# Words, each perhaps marked "-" to leave out: no quotes or other websearch syntax.
+_PLAIN = re.compile(r"^[\w\s-]*$")
 # Where a word was found counts for this much in the SQLite ranking.
 FIELD_WEIGHTS = (("title", 4), ("learning", 3), ("description", 2))
 RECENT_FIRST = (F("status_changed_at").desc(nulls_last=True), "-pk")
@@ -119,30 +121,36 @@ def _cycles_text() -> Subquery:
     )
 
 
-def _any_word(query: str) -> SearchQuery | None:
-    """Any one of the words the query asks for (not those it excludes with "-")."""
+def _any_of(words: list[str]) -> SearchQuery | None:
     found = None
-    for sign, word in _SIGNED_WORD.findall(query):
-        if sign or word.lower() in ("or", "and"):
-            continue
+    for word in words:
         one = SearchQuery(word, config=SEARCH_CONFIG)
         found = one if found is None else found | one
     return found
 
 
-def _hits(any_word: SearchQuery) -> QuerySet:
-    """Ideas holding any of the words anywhere, each table searched through its own
-    full-text index (``spread/migrations/0004``), so that the whole text is read only for
-    these."""
-    ideas = ChangeIdea.objects.annotate(text=idea_text()).filter(text=any_word)
-    cycles = Cycle.objects.annotate(text=cycle_text()).filter(
-        text=any_word, change_idea__isnull=False
-    )
-    projects = Project.objects.annotate(text=project_text()).filter(text=any_word)
+def _searchable(words: list[str]) -> set[str]:
+    """The words PostgreSQL can search by: a stop word ("the", "at") has no lexeme, and
+    the search ignores it, as its websearch syntax does."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM unnest(%s::text[]) AS word "
+            "WHERE numnode(plainto_tsquery(%s::regconfig, word)) > 0",
+            [words, SEARCH_CONFIG],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _hits(words: SearchQuery) -> QuerySet:
+    """Ideas holding ``words`` anywhere (the idea, a cycle, the project, the unit), each
+    table searched through its own full-text index (``spread/migrations/0004``)."""
+    ideas = ChangeIdea.objects.annotate(text=idea_text()).filter(text=words)
+    cycles = Cycle.objects.annotate(text=cycle_text()).filter(text=words, change_idea__isnull=False)
+    projects = Project.objects.annotate(text=project_text()).filter(text=words)
     # Units are few (hundreds), so their names and specialties need no index.
     units = Unit.objects.annotate(
         text=SearchVector("name", "specialty", config=SEARCH_CONFIG)
-    ).filter(text=any_word)
+    ).filter(text=words)
     return (
         ideas.order_by()
         .values("pk")
@@ -158,12 +166,9 @@ def _hits(any_word: SearchQuery) -> QuerySet:
     )
 
 
-def _full_text(ideas: QuerySet[ChangeIdea], query: str) -> QuerySet[ChangeIdea]:
-    wanted = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    any_word = _any_word(query)
-    if any_word is not None:
-        ideas = ideas.filter(pk__in=_hits(any_word))
-    document = (
+def _whole_text() -> SearchVector:
+    """Everything an idea is found by: its words, its cycles' and its context's."""
+    return (
         idea_text()
         + SearchVector(
             Coalesce(_cycles_text(), Value(""), output_field=TextField()),
@@ -178,11 +183,37 @@ def _full_text(ideas: QuerySet[ChangeIdea], query: str) -> QuerySet[ChangeIdea]:
             config=SEARCH_CONFIG,
         )
     )
-    return (
-        ideas.annotate(document=document, rank=SearchRank(document, wanted))
-        .filter(document=wanted)
-        .order_by("-rank", *RECENT_FIRST)
-    )
+
+
+def _full_text(ideas: QuerySet[ChangeIdea], query: str) -> QuerySet[ChangeIdea]:
+    terms = [(sign == "-", word) for sign, word in _SIGNED_WORD.findall(query)]
+    if not _PLAIN.match(query) or any(word.lower() == "or" for _, word in terms):
+        # A phrase in quotes, or "or": websearch syntax over the whole text, narrowed
+        # first (through the indexes) to the ideas holding any of the words.
+        wanted = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        words = _any_of([word for negated, word in terms if not negated and word != "or"])
+        if words is not None:
+            ideas = ideas.filter(pk__in=_hits(words))
+        return (
+            ideas.annotate(document=_whole_text(), rank=SearchRank(_whole_text(), wanted))
+            .filter(document=wanted)
+            .order_by("-rank", *RECENT_FIRST)
+        )
+    # Plain words: each must be somewhere (and none marked "-"), so each narrows the ideas
+    # through the indexes; nothing reads the whole text.
+    searchable = _searchable([word for _, word in terms])
+    terms = [(negated, word) for negated, word in terms if word in searchable]
+    if not terms:
+        return ideas.none()
+    for negated, word in terms:
+        hits = _hits(SearchQuery(word, config=SEARCH_CONFIG))
+        ideas = ideas.exclude(pk__in=hits) if negated else ideas.filter(pk__in=hits)
+    wanted = _any_of([word for negated, word in terms if not negated])
+    if wanted is None:
+        return ideas.order_by(*RECENT_FIRST)
+    # Ranked by the idea's own words (title above learning); found only through a cycle
+    # or the context, it comes after, most recently decided first.
+    return ideas.annotate(rank=SearchRank(idea_text(), wanted)).order_by("-rank", *RECENT_FIRST)
 
 
 def _trim_plural(word: str) -> str:
@@ -235,3 +266,15 @@ def learning_search(
     if connection.vendor == "postgresql":
         return _full_text(ideas, query)
     return _word_match(ideas, query)
+
+
+def learning_aims(*, user: User) -> QuerySet[StrategicAim]:
+    """The bold aims of the user's organisations, to filter the library by (a project
+    serving an aim beneath one counts too)."""
+    return (
+        StrategicAim.objects.filter(
+            organisation_id__in=organisation_ids(user=user), parent__isnull=True
+        )
+        .only("id", "title")
+        .order_by("title")
+    )

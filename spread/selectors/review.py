@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from backend.models import Unit, User
 from pdsa.models import Cycle
@@ -174,3 +175,45 @@ def candidate_decisions(*, candidate: SpreadCandidate) -> list[dict[str, Any]]:
             }
         )
     return moves
+
+
+def _lean(user: User) -> QuerySet[SpreadCandidate]:
+    # Only what the pages show: the API's list joins a dozen tables, and at a large trust
+    # PostgreSQL spends longer planning that join than running it.
+    return SpreadCandidate.objects.filter(visible_q(user)).select_related(
+        "change_idea", "origin_project", "origin_unit", "nominated_by"
+    )
+
+
+def candidate_queue(*, user: User, state: str) -> QuerySet[SpreadCandidate]:
+    """The candidates the user may see in one queue state (``QUEUE_STATES``), newest
+    first, with their change idea, origin and nominator."""
+    return _lean(user).filter(QUEUE_STATES[state]).order_by("-updated_at", "-pk")
+
+
+def candidate_detail(*, user: User, pk: int) -> SpreadCandidate:
+    """One candidate the user may see, with its change package, for its page; a 404 also
+    for another organisation's."""
+    return get_object_or_404(_lean(user).select_related("source_cycle", "package__contact"), pk=pk)
+
+
+def reach_counts(*, candidate_ids: list[int]) -> dict[int, dict[str, int]]:
+    """How many units each candidate targets and how many adopted it, in two queries."""
+    counts = {pk: {"targeted": 0, "adopted": 0} for pk in candidate_ids}
+    targeted = (
+        SpreadTarget.objects.filter(candidate_id__in=candidate_ids)
+        .values("candidate_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in targeted:
+        counts[row["candidate_id"]]["targeted"] = row["n"]
+    adopted = (
+        Adoption.objects.filter(candidate_id__in=candidate_ids, status__in=ADOPTED_STATUSES)
+        .values("candidate_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in adopted:
+        counts[row["candidate_id"]]["adopted"] = row["n"]
+    return counts
