@@ -26,6 +26,7 @@ from pdsa.models import Cycle
 from pdsa.rules import NEXT_STAGE
 from pdsa.selectors import cycle_list
 from pdsa.services import cycle_advance, cycle_create, cycle_update
+from projects.lifecycle import OPEN
 from projects.models import Project
 from projects.selectors import can_edit_project, change_idea_list, project_list
 
@@ -85,9 +86,7 @@ class QuickLogForm(CycleForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        mine = project_list(user=user, filters={"mine": "true"}).exclude(
-            status__in=[Project.Status.COMPLETED, Project.Status.ABANDONED]
-        )
+        mine = project_list(user=user, filters={"mine": "true"}).filter(status__in=OPEN)
         wanted = Q(pk__in=mine.values("pk"))
         chosen = str(self.data.get("project") or self.initial.get("project") or "")
         if chosen.isdigit():

@@ -17,54 +17,55 @@ from projects.models import (
 from projects.services import measure_reading_changed, project_record_changed_by
 
 
-class RenewsChartsAdmin(SimpleHistoryAdmin):
-    """An edit here changes what a measure's chart says: it has the consequences the
-    services give a data write (``measure_reading_changed``: a new revision, so no cached
-    chart survives, and the signal the progress score, celebrations and spread react to)."""
+class ConsequencesAdmin(SimpleHistoryAdmin):
+    """An edit here has the consequences the services give the same change, named by
+    ``follow`` for the record that owns what changed (``owner``: the measure or the
+    project). Deleting the owner itself has none to follow."""
 
-    def _measure(self, obj):
-        return obj if isinstance(obj, Measure) else obj.measure
+    owner: type
 
-    def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        measure_reading_changed(measure=self._measure(form.instance), by=request.user)
+    def owner_of(self, obj):
+        return obj if isinstance(obj, self.owner) else getattr(obj, self.owner.__name__.lower())
 
-    def delete_model(self, request, obj) -> None:
-        measure = self._measure(obj)
-        super().delete_model(request, obj)
-        if not isinstance(obj, Measure):
-            measure_reading_changed(measure=measure, by=request.user)
-
-    def delete_queryset(self, request, queryset) -> None:
-        measures = {self._measure(obj) for obj in queryset}
-        super().delete_queryset(request, queryset)
-        for measure in measures:
-            if Measure.objects.filter(pk=measure.pk).exists():
-                measure_reading_changed(measure=measure, by=request.user)
-
-
-class ChangesProjectRecordAdmin(SimpleHistoryAdmin):
-    """An edit here changes what a project's progress score reads (its aim, team, measures
-    or change ideas): it says so as the services do, so the score is recomputed."""
-
-    def _project_id(self, obj) -> int | None:
-        return obj.pk if isinstance(obj, Project) else obj.project_id
+    def follow(self, request, owner) -> None:
+        raise NotImplementedError
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        project_record_changed_by(project_id=self._project_id(form.instance), by=request.user)
+        self.follow(request, self.owner_of(form.instance))
 
     def delete_model(self, request, obj) -> None:
-        project_id = self._project_id(obj)
+        owner = self.owner_of(obj)
         super().delete_model(request, obj)
-        if not isinstance(obj, Project):
-            project_record_changed_by(project_id=project_id, by=request.user)
+        if not isinstance(obj, self.owner):
+            self.follow(request, owner)
 
     def delete_queryset(self, request, queryset) -> None:
-        project_ids = {self._project_id(obj) for obj in queryset}
+        owners = {self.owner_of(obj) for obj in queryset}
         super().delete_queryset(request, queryset)
-        for project_id in project_ids:
-            project_record_changed_by(project_id=project_id, by=request.user)
+        for owner in owners:
+            if self.owner.objects.filter(pk=owner.pk).exists():
+                self.follow(request, owner)
+
+
+class RenewsChartsAdmin(ConsequencesAdmin):
+    """What a data write has: a new revision (no cached chart survives) and the signal
+    the progress score, celebrations and spread react to."""
+
+    owner = Measure
+
+    def follow(self, request, owner) -> None:
+        measure_reading_changed(measure=owner, by=request.user)
+
+
+class ChangesProjectRecordAdmin(ConsequencesAdmin):
+    """What a change to a project's aim, team or change ideas has: the progress score is
+    recomputed."""
+
+    owner = Project
+
+    def follow(self, request, owner) -> None:
+        project_record_changed_by(project_id=owner.pk, by=request.user)
 
 
 @admin.register(StrategicAim)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import django_filters
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
 from drf_spectacular.utils import extend_schema
@@ -28,6 +27,7 @@ from backend.selectors import unit_list
 from projects.selectors import object_history
 from projects.serializers import HistoryEntrySerializer
 from spread import selectors, services
+from spread.filters import CandidateFilter
 from spread.models import Adoption, ChangePackage, SpreadCandidate, SpreadTarget
 from spread.serializers import (
     AdoptionCreateSerializer,
@@ -45,17 +45,6 @@ from spread.serializers import (
     SuggestionSerializer,
     TargetSerializer,
 )
-
-
-class CandidateFilter(django_filters.FilterSet):
-    origin_unit = django_filters.NumberFilter(field_name="origin_unit_id")
-    origin_project = django_filters.NumberFilter(field_name="origin_project_id")
-    organisation = django_filters.NumberFilter(field_name="organisation_id")
-    status = django_filters.MultipleChoiceFilter(choices=SpreadCandidate.Status.choices)
-
-    class Meta:
-        model = SpreadCandidate
-        fields = ["evidence_strength", "origin"]
 
 
 class HistoryMixin:
