@@ -104,14 +104,11 @@ def win_strength(win: Notification) -> dict[str, str]:
 def wins_page(request: HttpRequest) -> HttpResponse:
     """The organisation's recent wins, each worded by the strength of its evidence, with
     its chart and the thanks it received."""
-    page = Paginator(win_list(user=request.user), WINS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(win_list(user=request.user), WINS_PAGE_SIZE).get_page(request.GET.get("page"))
     wins = list(page)
     thanks = thanks_by_win(wins=wins)
     rows = [
-        {"win": win, "strength": win_strength(win), "thanks": thanks[win.win_key]}
-        for win in wins
+        {"win": win, "strength": win_strength(win), "thanks": thanks[win.win_key]} for win in wins
     ]
     return render(request, "notifications/pages/wins.html", {"page": page, "rows": rows})
 

@@ -14,8 +14,9 @@ from backend.validators import NHS_NUMBER_MESSAGE, contains_nhs_number
 from notifications import links
 from notifications.models import CELEBRATION_KINDS, Kind, Notification, Thanks
 from notifications.rules.drafts import drafts_for_recipients
-from notifications.rules.team import LIVE_STATUSES, everyone, team_by_project
+from notifications.rules.team import everyone, team_by_project
 from notifications.services.writing import notifications_write
+from projects.lifecycle import LIVE
 from projects.models import ProjectMember
 
 THANKS_MAX = Thanks._meta.get_field("message").max_length
@@ -86,7 +87,7 @@ def _unit_team(unit_id: int, organisation_id: int) -> list[int]:
         organisation_id=organisation_id, home_unit_id=unit_id, user__is_active=True
     ).values_list("user_id", flat=True)
     on_projects = ProjectMember.objects.filter(
-        project__unit_id=unit_id, project__status__in=LIVE_STATUSES, user__is_active=True
+        project__unit_id=unit_id, project__status__in=LIVE, user__is_active=True
     ).values_list("user_id", flat=True)
     return list(dict.fromkeys([*home, *on_projects]))
 

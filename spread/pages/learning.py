@@ -19,6 +19,7 @@ from backend.pages import PageForm, invalid_form_response, save_or_refuse
 from backend.selectors import unit_list
 from pdsa.selectors import cycle_list
 from pdsa.services import cycle_clone
+from projects.lifecycle import FINAL
 from projects.models import ChangeIdea, Project, StrategicAim
 from projects.selectors import project_list
 from spread import selectors
@@ -91,6 +92,7 @@ def library(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         query = form.cleaned_data.pop("q")
         filters = {name: value for name, value in form.cleaned_data.items() if value}
+    # A filter not understood is said beside it (400), and the library is listed unfiltered.
     ideas = selectors.learning_search(user=request.user, query=query, filters=filters)
     page = Paginator(ideas, LEARNING_PAGE_SIZE).get_page(request.GET.get("page"))
     visible = set(
@@ -105,6 +107,8 @@ def library(request: HttpRequest) -> HttpResponse:
         "query": query,
         "searched": bool(query or filters),
     }
+    if form.errors:
+        return invalid_form_response(request, "spread/learning.html", context)
     return render(request, "spread/learning.html", context)
 
 
@@ -135,7 +139,7 @@ def use_cycle(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(cycle_list(user=request.user), pk=pk)
     projects = (
         project_list(user=request.user, filters={"mine": "true"})
-        .exclude(status__in=[Project.Status.COMPLETED, Project.Status.ABANDONED])
+        .exclude(status__in=FINAL)
         .prefetch_related(None)
         .order_by("title")
     )

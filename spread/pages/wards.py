@@ -12,13 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from backend.models import Unit
 from backend.selectors import unit_list, user_memberships
 from projects.chart_svg import variation_badge
-from projects.models import Measure, Project
+from projects.models import Measure
 from projects.selectors import measure_list, measures_spc_summaries, project_list
 from spread import selectors
 from spread.models import Adoption
 from spread.pages.words import evidence_words, reasons_in_words
-
-CLOSED = (Project.Status.COMPLETED, Project.Status.ABANDONED)
 
 
 def _projects(request: HttpRequest, unit: Unit) -> list[dict]:
@@ -43,7 +41,6 @@ def _projects(request: HttpRequest, unit: Unit) -> list[dict]:
             "icon": variation_badge(summaries.get(outcomes[project.pk].pk))
             if project.pk in outcomes
             else None,
-            "open": project.status not in CLOSED,
         }
         for project in projects
     ]
