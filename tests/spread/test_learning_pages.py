@@ -87,10 +87,12 @@ def test_filters_narrow_the_results(tried, member):
     assert "Review bed rail" in by_aim and "Eat-and-drink card" not in by_aim
 
 
-def test_a_bad_filter_is_ignored_not_an_error(tried, member):
+def test_a_filter_not_understood_is_said_beside_it(tried, member):
     response = _client(member()).get("/learning/", {"status": "untested", "aim": "x"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#id_status"' in page and 'href="#id_aim"' in page
 
 
 def test_the_library_reads_in_a_fixed_number_of_queries(
