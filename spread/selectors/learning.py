@@ -211,9 +211,11 @@ def _full_text(ideas: QuerySet[ChangeIdea], query: str) -> QuerySet[ChangeIdea]:
     wanted = _any_of([word for negated, word in terms if not negated])
     if wanted is None:
         return ideas.order_by(*RECENT_FIRST)
-    # Ranked by the idea's own words (title above learning); found only through a cycle
-    # or the context, it comes after, most recently decided first.
-    return ideas.annotate(rank=SearchRank(idea_text(), wanted)).order_by("-rank", *RECENT_FIRST)
+    # Ideas whose own words (title, description, learning) hold a word first, then those
+    # found through a cycle or the context; the most recently decided first within each.
+    # Read through the ideas' index too: ranking by weight would analyse every hit's text.
+    own = ChangeIdea.objects.annotate(text=idea_text()).filter(text=wanted, pk=OuterRef("pk"))
+    return ideas.annotate(rank=Exists(own)).order_by("-rank", *RECENT_FIRST)
 
 
 def _trim_plural(word: str) -> str:

@@ -53,13 +53,12 @@ def candidate_counts(*, user: User) -> dict[str, int]:
 def candidate_ramp(*, candidate: SpreadCandidate) -> list[Cycle]:
     """The cycles that developed the change in its project, in order: every cycle that
     tested the idea (the versions adapted and abandoned on the way too) and the follow-on
-    cycles they led to, with their questions."""
+    cycles they led to."""
     idea_id = candidate.change_idea_id
     return list(
         Cycle.objects.filter(project_id=candidate.origin_project_id)
         .filter(Q(change_idea_id=idea_id) | Q(parent__change_idea_id=idea_id))
-        .select_related("change_idea", "owner")
-        .prefetch_related("questions")
+        .select_related("change_idea")
         .order_by("number")
     )
 
