@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("backend.pages")),
     path("", include("projects.pages")),
     path("", include("pdsa.pages")),
+    path("", include("spread.pages")),
     path("", include("notifications.pages")),
     # The desk: the coach's, the QI team's and the board's pages, and comments.
     path("", include("projects.comment_pages")),

@@ -6,7 +6,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Nudges and celebrations"
 
     def ready(self) -> None:
-        from backend.models import Membership
+        from backend.models import ADMIN_ROLES, Membership
         from backend.navigation import NavEntry, register
         from notifications import receivers  # noqa: F401  (connects the signal receivers)
         from notifications.selectors import notification_unread_count
@@ -27,5 +27,14 @@ class NotificationsConfig(AppConfig):
                 order=90,
                 account=True,
                 badge=lambda user: notification_unread_count(user=user),
+            ),
+            NavEntry(label="Wins", url_name="wins", order=50, sections=("/wins/",)),
+            NavEntry(
+                label="Nudge settings",
+                url_name="nudge-settings",
+                order=80,
+                roles=ADMIN_ROLES,
+                account=True,
+                sections=("/settings/nudges/",),
             ),
         )

@@ -49,3 +49,13 @@ def absolute(link: str) -> str:
 def measure_chart_json_link(measure_id: int) -> str:
     """The chart's data: points, limits, signals and icons."""
     return f"/api/v1/measures/{measure_id}/chart/"
+
+
+def unit_link(unit_id: int) -> str:
+    """A unit's page, where the changes offered to it wait to be taken up."""
+    return f"/units/{unit_id}/#offered"
+
+
+def win_link(win_id: int) -> str:
+    """A win on the wins page."""
+    return f"/wins/#win-{win_id}"

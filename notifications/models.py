@@ -28,6 +28,8 @@ class Kind(models.TextChoices):
     APPROVAL_REQUESTED = "approval_requested", "Project waiting for approval"
     APPROVAL_DECIDED = "approval_decided", "Project approved or returned"
     COMMENT = "comment", "Comment on the team's work"
+    THANKS = "thanks", "Thanks for a win"
+    SPREAD_OFFER = "spread_offer", "A change offered to your unit"
 
 
 NUDGE_KINDS = frozenset({Kind.STALLED, Kind.OVERDUE, Kind.MISSING_DATA, Kind.STUDY_PENDING})
@@ -102,6 +104,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient_id}: {self.title}"
+
+    @property
+    def win_key(self) -> str:
+        """The celebration this row tells one recipient of, the same for every recipient."""
+        return f"{self.kind}:{self.subject_type}:{self.subject_id}:{self.period}"[:255]
 
     @staticmethod
     def key_for(
@@ -200,6 +207,36 @@ class NudgeSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Nudge thresholds of {self.organisation_id}"
+
+
+class Thanks(models.Model):
+    """Someone thanked a project team, or one person on it, for a win: how Ripple
+    recognises the people leading improvement. A win is one celebration, whoever received
+    it: ``win_key`` is its kind, subject and period (``Notification.win_key``)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    win_key = models.CharField(max_length=255, db_index=True)
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thanks_sent"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="thanks_received",
+        help_text="Who is thanked; empty for the whole team.",
+    )
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name_plural = "thanks"
+
+    def __str__(self) -> str:
+        return f"Thanks from {self.sender_id} for {self.win_key}"
 
 
 class JobRun(models.Model):

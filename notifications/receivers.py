@@ -18,6 +18,7 @@ from notifications.services import (
     approval_requested_notify,
     celebrate_adoption,
     comment_tell_team,
+    offer_tell_unit,
 )
 from notifications.tasks import cycle_adoption_celebrate, measure_wins_detect
 from pdsa.signals import cycle_comment_posted, cycle_decided
@@ -27,7 +28,7 @@ from projects.signals import (
     project_approval_requested,
     project_comment_posted,
 )
-from spread.signals import change_adopted
+from spread.signals import change_adopted, change_offered
 
 
 @receiver(measure_data_changed, dispatch_uid="notifications.measure_data_changed")
@@ -81,3 +82,9 @@ def tell_team_of_cycle_comment(sender, comment, by=None, **kwargs) -> None:
         cycle_id=cycle.pk,
         about=f"cycle {cycle.number} '{cycle.title}'",
     )
+
+
+@receiver(change_offered, dispatch_uid="notifications.change_offered")
+def tell_the_unit_team(sender, offer, by=None, **kwargs) -> None:
+    """The QI team offered a change to a unit: tell its team, once per offer."""
+    offer_tell_unit(offer=offer, by=by)

@@ -4,16 +4,17 @@ still belong to; and a coach's caseload, which the QI team may read too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from backend.errors import forbid
-from backend.models import ADMIN_ROLES, Membership, User
+from backend.models import ADMIN_ROLES, Membership, Organisation, User
 from backend.selectors import has_role, organisation_ids, user_memberships
-from notifications.models import Notification, Preference
+from notifications.models import CELEBRATION_KINDS, Notification, NudgeSettings, Preference, Thanks
 from notifications.rules import thresholds_by_organisation
 from notifications.rules.caseload import (
     CaseloadEntry,
@@ -25,6 +26,10 @@ from projects.models import Project
 
 # Who may read another person's caseload: those who balance the coaches' load.
 CASELOAD_READER_ROLES = ADMIN_ROLES
+# Who sets when nudges go out.
+NUDGE_SETTERS = ADMIN_ROLES
+# How far back the wins page looks: a year of an organisation's celebrations.
+RECENT_WINS = timedelta(days=365)
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
@@ -42,6 +47,61 @@ def notification_unread_count(*, user: User) -> int:
 def preference_get(*, user: User) -> Preference:
     """The user's preferences; the defaults (unsaved) when they never set any."""
     return Preference.objects.filter(user=user).first() or Preference(user=user)
+
+
+def win_list(*, user: User) -> QuerySet[Notification]:
+    """The recent celebrations of the user's organisations, each win once (every member of
+    the team has a row of their own; the first names the win), newest first, with the
+    project, its unit and the measure."""
+    since = timezone.now() - RECENT_WINS
+    first_of_each = (
+        Notification.objects.filter(
+            organisation_id__in=organisation_ids(user=user),
+            kind__in=CELEBRATION_KINDS,
+            created_at__gte=since,
+        )
+        .values("kind", "subject_type", "subject_id", "period")
+        .annotate(first=Min("id"))
+        .values("first")
+    )
+    return (
+        Notification.objects.filter(pk__in=first_of_each)
+        .select_related("project__unit", "measure")
+        .order_by("-id")
+    )
+
+
+def win_get(*, user: User, pk: int) -> Notification:
+    """One celebration row of the user's organisations (anyone's: it names a win), or 404."""
+    return get_object_or_404(
+        Notification.objects.filter(
+            organisation_id__in=organisation_ids(user=user), kind__in=CELEBRATION_KINDS
+        ).select_related("project__unit", "measure"),
+        pk=pk,
+    )
+
+
+def thanks_by_win(*, wins: list[Notification]) -> dict[str, list[Thanks]]:
+    """The thanks each win received, oldest first, by its key, in one query."""
+    found: dict[str, list[Thanks]] = {win.win_key: [] for win in wins}
+    rows = Thanks.objects.filter(win_key__in=list(found)).select_related("sender", "person")
+    for thanks in rows.order_by("id"):
+        found[thanks.win_key].append(thanks)
+    return found
+
+
+def nudge_settings_organisations(*, user: User) -> QuerySet[Organisation]:
+    """The organisations whose nudge thresholds the user may set (QI team, admins)."""
+    return Organisation.objects.filter(
+        pk__in=organisation_ids(user=user, roles=NUDGE_SETTERS)
+    ).order_by("name")
+
+
+def nudge_settings_get(*, organisation: Organisation) -> NudgeSettings:
+    """The organisation's thresholds; the defaults (unsaved) when none were ever set."""
+    return NudgeSettings.objects.filter(organisation=organisation).first() or NudgeSettings(
+        organisation=organisation
+    )
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,14 @@ class ProjectsConfig(AppConfig):
             NavEntry(
                 label="Board",
                 url_name="board-page",
-                order=30,
+                order=25,
                 roles=readers,
                 home_for=frozenset({Role.LEADER}),
             ),
             NavEntry(
                 label="Portfolio",
                 url_name="portfolio-page",
-                order=40,
+                order=30,
                 roles=readers,
                 home_for=frozenset({Role.QI_TEAM}),
                 sections=("/portfolio/aims/",),
@@ -38,7 +38,7 @@ class ProjectsConfig(AppConfig):
             NavEntry(
                 label="Measures",
                 url_name="measure-summary-page",
-                order=50,
+                order=35,
                 roles=readers | {Role.COACH},
                 sections=("/portfolio/measures/", "/measures/"),
             ),

@@ -401,3 +401,13 @@ def render_chart_svg(chart: dict[str, Any]) -> str:
         f"from {periods[0]:%b %Y} to {periods[-1]:%b %Y}. {variation}. {assurance}."
     )
     return _document(chart, body, description)
+
+
+def variation_badge(spc: dict[str, Any] | None) -> dict[str, str] | None:
+    """The variation icon of a chart's latest point (an SPC result or summary), as the
+    chart draws it: colour, letter and words; None before there is a chart."""
+    badge = VARIATION_BADGES.get((spc or {}).get("variation_icon"))
+    if badge is None:
+        return None
+    colour, letter, text = badge
+    return {"colour": colour, "letter": letter, "text": text}

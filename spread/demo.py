@@ -1,12 +1,15 @@
-"""Demo spread data for Demo Trust: two approved changes spreading to other wards, one
-proposed, one declined and one "early promise".
+"""Demo spread data for Demo Trust: three approved changes (two spreading to other wards,
+one waiting for Ward 7 to take it up), one proposed, one declined and one "early promise".
 
 Runs after ``projects.demo`` and ``pdsa.demo`` and finds their projects, ideas and people
 by name, skipping whatever is not there. The Ward 7 falls huddle was already suggested
 when the pdsa demo adopted it (its falls chart shifted after the huddle started). Two more
 tested changes are added through the projects and pdsa services, each started in the
 month its project's chart began to improve, so the SPC engine, not the demo, proves
-them: an eat-and-drink card on Ward 12 Surgical and an admission-booklet prompt on Ward 7.
+them: an eat-and-drink card on Ward 12 Surgical, an admission-booklet prompt on Ward 7, and
+intentional rounding on the Acute Medical Unit, whose own falls project and data are made
+here (its falls chart shifts down when rounding starts), so Ward 7, which measures falls
+too, sees it on its page with the reasons.
 Everything goes through the spread services; each step looks up before it acts, so a
 second run changes nothing.
 """
@@ -22,7 +25,15 @@ from backend.models import Organisation, Unit, User
 from pdsa import services as pdsa_services
 from pdsa.models import Cycle
 from projects import services as project_services
-from projects.models import ChangeIdea, DataPoint, Measure, Project
+from projects.models import (
+    ChangeIdea,
+    DataPoint,
+    Measure,
+    MeasureDefinition,
+    Project,
+    ProjectMember,
+    StrategicAim,
+)
 from projects.selectors import measure_spc
 from spread import services
 from spread.models import Adoption, SpreadCandidate
@@ -40,6 +51,12 @@ SURGERY_PROJECT = "Eating and drinking on the day of surgery"
 EATING_MEASURE = "Patients eating and drinking on the day of surgery"
 RISK_MEASURE = "Falls risk assessment within 24 hours of admission"
 FALLS = "Inpatient falls per 1,000 bed days"
+COACH2 = "coach2@demo.example"
+AMU = "Ward 1 Acute Medical Unit"
+ROUNDING_PROJECT = "Fewer falls on the Acute Medical Unit"
+ROUNDING_AIM = "Medicine: halve inpatient falls"
+# A year around 7 falls a month, then 8 months around 3.5 once rounding started.
+ROUNDING_FALLS = [7, 6, 8, 7, 6, 7, 8, 6, 7, 7, 6, 8, 4, 3, 4, 3, 3, 4, 3, 3]
 
 
 def _moment(day: date) -> datetime:
@@ -141,6 +158,76 @@ BOOKLET_STORY = {
     "learning": "Putting the prompt where the clerking starts beats a reminder on the wall.",
     "spread": "Add the prompt page to the booklet reprint; tell the clerking doctors.",
 }
+
+
+ROUNDING_STORY = {
+    "description": "Every hour by day and every two hours at night, a nurse or HCA visits "
+    "each patient at risk: toilet, position, pain, and the call bell and belongings left "
+    "within reach.",
+    "cycle": "Hourly rounding with a call-bell check in bay B",
+    "objective": "See whether rounding with a call-bell check cuts falls on the way to the toilet.",
+    "question": "Will fewer patients fall reaching for something or walking to the toilet?",
+    "prediction": "Falls in bay B halve within a month.",
+    "observations": "Rounds logged on a bedside sheet; night rounds slipped when two nurses "
+    "were on breaks.",
+    "result": "Three falls in bay B in the month, against seven the month before.",
+    "learning": "Patients stop getting up alone once they trust someone will come; leaving "
+    "the call bell in reach matters as much as the round itself.",
+    "spread": "Print the rounding sheet; agree who rounds during breaks at the start of "
+    "each shift.",
+}
+
+
+def _months_to(today: date, count: int) -> list[date]:
+    """The ``count`` month starts before this month, oldest first."""
+    latest = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    periods = [latest]
+    while len(periods) < count:
+        periods.append((periods[-1] - timedelta(days=1)).replace(day=1))
+    return periods[::-1]
+
+
+def _rounding_measure(
+    organisation: Organisation, unit: Unit | None, people: dict[str, User], today: date
+) -> Measure | None:
+    """The Acute Medical Unit's falls project, measure and 20 months of data (made once)."""
+    found = Measure.objects.filter(
+        project__organisation=organisation, project__title=ROUNDING_PROJECT, definition__name=FALLS
+    ).first()
+    definition = MeasureDefinition.objects.filter(organisation=organisation, name=FALLS).first()
+    qi = people[QI]
+    if found is not None or unit is None or definition is None:
+        return found
+    project = project_services.project_create(
+        by=qi,
+        unit=unit,
+        title=ROUNDING_PROJECT,
+        aims=list(StrategicAim.objects.filter(organisation=organisation, title=ROUNDING_AIM)),
+        status=Project.Status.ACTIVE,
+        aim_statement="Reduce inpatient falls on the Acute Medical Unit from 7 to 4 per 1,000 "
+        "bed days by March 2027.",
+        aim_what="Reduce inpatient falls on the Acute Medical Unit",
+        aim_how_much="from 7 to 4 per 1,000 bed days by March 2027.",
+        problem="Most falls happen when patients get up alone to reach the toilet or a drink.",
+    )
+    if COACH2 in people:
+        project_services.project_member_add(
+            by=qi, project=project, user=people[COACH2], role=ProjectMember.Role.COACH
+        )
+    measure = project_services.measure_create(
+        by=qi, project=project, definition=definition, type=Measure.Type.OUTCOME, target=4.0
+    )
+    periods = _months_to(today, len(ROUNDING_FALLS))
+    project_services.data_points_upsert(
+        measure=measure,
+        by=qi,
+        rows=[
+            {"period": period, "numerator": falls, "denominator": 0.9}
+            for period, falls in zip(periods, ROUNDING_FALLS, strict=True)
+        ],
+    )
+    Project.objects.filter(pk=project.pk).update(started_on=periods[0])
+    return measure
 
 
 def _candidate(idea: ChangeIdea | None) -> SpreadCandidate | None:
@@ -292,6 +379,27 @@ def seed() -> None:
             project=falls_project, by=people[NURSE],
             title="Falls prompt in the admission booklet", measure=risk, story=BOOKLET_STORY,
         )  # fmt: skip
+
+    rounding = _rounding_measure(organisation, units.get(AMU), people, today)
+    if rounding is not None:
+        idea = _tested_change(
+            project=rounding.project, by=qi,
+            title="Intentional rounding with a call-bell check", measure=rounding,
+            story=ROUNDING_STORY,
+        )  # fmt: skip
+        _approve(
+            _candidate(idea),
+            qi,
+            {
+                "how_to": "Round every hour by day and every two hours at night on patients "
+                "at risk: toilet, position, pain, possessions and call bell in reach. Tick "
+                "the bedside sheet at each round.",
+                "resources": "The rounding sheet (one per bed a day); ten minutes at the "
+                "safety brief to agree who rounds during breaks.",
+                "tips": "Start with one bay; let patients know when the next round is.",
+                "context_notes": "32-bed acute medical unit with a high turnover.",
+            },
+        )
 
     sskin = _nominate(
         ideas.get(("SSKIN bundle for pressure ulcer prevention", "SSKIN board at each bay")),

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from backend.models import Organisation, Unit
 from pdsa.models import Cycle
-from projects.models import ChangeIdea, Measure, Project
+from projects.models import ChangeIdea, Measure, MeasureDefinition, Project
 
 
 class SpreadCandidate(models.Model):
@@ -113,7 +113,18 @@ class ChangePackage(models.Model):
         SpreadCandidate, on_delete=models.CASCADE, related_name="package"
     )
     summary = models.TextField(blank=True, help_text="What the change is, in a few lines.")
-    how_to = models.TextField(blank=True, help_text="How to do it: steps, materials, pitfalls.")
+    how_to = models.TextField(blank=True, help_text="What to do: the steps, in order.")
+    resources = models.TextField(
+        blank=True, help_text="What you need: people, time, printing, equipment."
+    )
+    tips = models.TextField(blank=True, help_text="What helped it work where it was tested.")
+    pitfalls = models.TextField(blank=True, help_text="What got in the way, and how to avoid it.")
+    measure_definitions = models.ManyToManyField(
+        MeasureDefinition,
+        blank=True,
+        related_name="+",
+        help_text="Which measures to use: the library's, so every unit's chart compares.",
+    )
     context_unit_kind = models.CharField(max_length=20, choices=Unit.Kind.choices, blank=True)
     context_specialty = models.CharField(max_length=100, blank=True)
     context_notes = models.TextField(blank=True, help_text="What about the setting made it work.")
@@ -132,7 +143,7 @@ class ChangePackage(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[cycles])
+    history = HistoricalRecords(m2m_fields=[cycles, measure_definitions])
 
     def __str__(self) -> str:
         return f"Change package: {self.candidate.change_idea}"
@@ -158,6 +169,9 @@ class SpreadTarget(models.Model):
         related_name="+",
     )
     note = models.TextField(blank=True)
+    due_by = models.DateField(
+        null=True, blank=True, help_text="When the QI team hopes the unit will have taken it up."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -170,6 +184,33 @@ class SpreadTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} for {self.candidate}"
+
+
+class SpreadOffer(models.Model):
+    """The QI team offered an approved change to a unit: its team was told, once."""
+
+    candidate = models.ForeignKey(SpreadCandidate, on_delete=models.CASCADE, related_name="offers")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="spread_offers")
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(blank=True, help_text="A word to the unit's team.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["candidate", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "unit"], name="spread_offer_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} offered to {self.unit}"
 
 
 class Adoption(models.Model):

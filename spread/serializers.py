@@ -13,7 +13,7 @@ from backend.selectors import unit_list
 from backend.serializers import ScopedPrimaryKeyRelatedField
 from backend.validators import SafeTextMixin
 from pdsa.selectors import cycle_list
-from projects.selectors import change_idea_list, measure_list
+from projects.selectors import change_idea_list, measure_definition_list, measure_list
 from projects.serializers import PersonSerializer
 from spread.models import Adoption, ChangePackage, SpreadCandidate, SpreadTarget
 from spread.selectors import candidate_list, person_list
@@ -37,6 +37,9 @@ class PackageSerializer(SafeTextMixin, serializers.ModelSerializer):
     contact = ScopedPrimaryKeyRelatedField(person_list, allow_null=True, required=False)
     contact_person = PersonSerializer(source="contact", read_only=True)
     cycles = ScopedPrimaryKeyRelatedField(cycle_list, many=True, required=False)
+    measure_definitions = ScopedPrimaryKeyRelatedField(
+        measure_definition_list, many=True, required=False
+    )
     evidence_measure = ScopedPrimaryKeyRelatedField(measure_list, allow_null=True, required=False)
     chart_link = serializers.CharField(read_only=True, allow_null=True)
 
@@ -45,6 +48,10 @@ class PackageSerializer(SafeTextMixin, serializers.ModelSerializer):
         fields = [
             "summary",
             "how_to",
+            "resources",
+            "tips",
+            "pitfalls",
+            "measure_definitions",
             "context_unit_kind",
             "context_specialty",
             "context_notes",
@@ -199,7 +206,16 @@ class TargetSerializer(SafeTextMixin, serializers.ModelSerializer):
 
     class Meta:
         model = SpreadTarget
-        fields = ["id", "candidate", "unit", "unit_name", "note", "targeted_by", "created_at"]
+        fields = [
+            "id",
+            "candidate",
+            "unit",
+            "unit_name",
+            "note",
+            "due_by",
+            "targeted_by",
+            "created_at",
+        ]
         read_only_fields = ["created_at"]
         validators: list = []  # the service answers a repeat with the existing target
 
@@ -260,6 +276,10 @@ class LearningQuerySerializer(serializers.Serializer):
     unit_kind = serializers.ChoiceField(choices=Unit.Kind.choices, required=False)
     specialty = serializers.CharField(required=False, max_length=100)
     organisation = serializers.IntegerField(required=False)
+    aim = serializers.IntegerField(
+        required=False,
+        help_text="A strategic aim: ideas of projects serving it or an aim beneath it.",
+    )
 
 
 class LearningCycleSerializer(serializers.Serializer):

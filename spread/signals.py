@@ -9,3 +9,7 @@ from django.dispatch import Signal
 # A unit adopted (or adapted) a spread change: its adoption now counts towards reach.
 # Arguments: adoption, by.
 change_adopted = Signal()
+
+# The QI team offered an approved change to a unit (first time only): its team should hear.
+# Arguments: offer, by.
+change_offered = Signal()

@@ -6,6 +6,8 @@
 - `inbox`: marking read, and preferences.
 - `approvals`: new projects waiting for approval, and the decision.
 - `comments`: telling a team about a comment on its project or a cycle.
+- `messages`: thanks for a win, and the QI team's offer of a change to a unit.
+- `settings`: the organisation's nudge thresholds.
 """
 
 from notifications.services.approvals import approval_decided_notify, approval_requested_notify
@@ -29,6 +31,8 @@ from notifications.services.jobs import (
     reconcile,
     wins_detect,
 )
+from notifications.services.messages import offer_tell_unit, thanks_send
+from notifications.services.settings import nudge_settings_update
 from notifications.services.writing import email_due_at, notifications_write, preferences_for
 
 __all__ = [
@@ -49,9 +53,12 @@ __all__ = [
     "notification_mark_read",
     "notifications_mark_all_read",
     "notifications_write",
+    "nudge_settings_update",
     "nudges_scan",
+    "offer_tell_unit",
     "preference_update",
     "preferences_for",
     "reconcile",
+    "thanks_send",
     "wins_detect",
 ]

@@ -18,6 +18,7 @@ from spread.selectors.candidates import (
     candidate_list,
     person_list,
     target_list,
+    visible_q,
 )
 from spread.selectors.evidence import (
     ChangeEvidence,
@@ -27,7 +28,7 @@ from spread.selectors.evidence import (
     measure_evidence,
     measures_evidence,
 )
-from spread.selectors.learning import learning_search, learning_suggestions
+from spread.selectors.learning import learning_aims, learning_search, learning_suggestions
 from spread.selectors.opportunities import (
     Opportunity,
     candidate_definitions,
@@ -35,12 +36,28 @@ from spread.selectors.opportunities import (
     unit_spread_suggestions,
 )
 from spread.selectors.reach import candidate_reach
+from spread.selectors.review import (
+    QUEUE_STATES,
+    DivisionReach,
+    candidate_counts,
+    candidate_decisions,
+    candidate_detail,
+    candidate_queue,
+    candidate_ramp,
+    queue_state,
+    reach_by_division,
+    reach_counts,
+    unit_adoptions,
+    unit_offers,
+)
 
 __all__ = [
     "ADOPTED_STATUSES",
     "BROWSABLE_STATUSES",
+    "QUEUE_STATES",
     "REVIEWER_ROLES",
     "ChangeEvidence",
+    "DivisionReach",
     "MeasureEvidence",
     "Opportunity",
     "adoption_get",
@@ -49,18 +66,30 @@ __all__ = [
     "can_review",
     "can_take_up",
     "can_update_adoption",
+    "candidate_counts",
+    "candidate_decisions",
     "candidate_definitions",
+    "candidate_detail",
     "candidate_get",
     "candidate_list",
     "candidate_opportunities",
+    "candidate_queue",
+    "candidate_ramp",
     "candidate_reach",
     "change_evidence",
     "evidence_measures",
+    "learning_aims",
     "learning_search",
     "learning_suggestions",
     "measure_evidence",
     "measures_evidence",
     "person_list",
+    "queue_state",
+    "reach_by_division",
+    "reach_counts",
     "target_list",
+    "unit_adoptions",
+    "unit_offers",
     "unit_spread_suggestions",
+    "visible_q",
 ]

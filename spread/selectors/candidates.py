@@ -30,7 +30,8 @@ HOME_UNIT_ROLES = frozenset(
 )
 
 
-def _visible(user: User) -> Q:
+def visible_q(user: User) -> Q:
+    """The candidates ``user`` may see (see the module docstring), as a filter."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     everything = organisation_ids(user=user, roles=LEADERSHIP_ROLES)
@@ -45,7 +46,7 @@ def candidate_list(*, user: User) -> QuerySet[SpreadCandidate]:
     """Candidates the user may see (see the module docstring), with their change idea,
     origin, package and counts of targets and adoptions, in a fixed number of queries."""
     return (
-        SpreadCandidate.objects.filter(_visible(user))
+        SpreadCandidate.objects.filter(visible_q(user))
         .select_related(
             "change_idea",
             "origin_project",

@@ -5,12 +5,14 @@
   ``candidate_nominate``, ``candidate_review_start``, ``candidate_approve``,
   ``candidate_decline``, ``candidate_retire``, ``candidate_evidence_refresh``,
   ``package_update``
-- ``adoptions``: ``target_add``, ``target_remove``, ``adoption_create``, ``adoption_update``
+- ``adoptions``: ``target_add``, ``target_remove``, ``offer_make``, ``adoption_create``,
+  ``adoption_update``
 """
 
 from spread.services.adoptions import (
     adoption_create,
     adoption_update,
+    offer_make,
     target_add,
     target_remove,
 )
@@ -37,6 +39,7 @@ __all__ = [
     "candidate_review_start",
     "candidate_suggest",
     "candidates_suggest_for_project",
+    "offer_make",
     "package_update",
     "target_add",
     "target_remove",

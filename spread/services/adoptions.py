@@ -11,21 +11,23 @@ pdsa services, so their rules, history and activity tracking apply.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.errors import ApplicationError, forbid
 from backend.history import save_with_history
 from backend.models import Unit, User
+from backend.updates import model_update
 from pdsa import services as pdsa_services
 from pdsa.models import Cycle
 from projects import services as project_services
 from projects.models import ChangeIdea, Driver, Measure, Project, ProjectMember, StrategicAim
-from spread.models import Adoption, SpreadCandidate, SpreadTarget
+from spread.models import Adoption, SpreadCandidate, SpreadOffer, SpreadTarget
 from spread.selectors import can_take_up, can_update_adoption
 from spread.services.common import ensure_reviewer, lock_candidate
-from spread.signals import change_adopted
+from spread.signals import change_adopted, change_offered
 
 Status = Adoption.Status
 STARTING_STATUSES = frozenset({Status.PLANNED, Status.TESTING, Status.DECLINED})
@@ -53,19 +55,59 @@ def _check_unit(*, candidate: SpreadCandidate, unit: Unit) -> None:
 
 @transaction.atomic
 def target_add(
-    *, by: User, candidate: SpreadCandidate, unit: Unit, note: str = ""
+    *,
+    by: User,
+    candidate: SpreadCandidate,
+    unit: Unit,
+    note: str = "",
+    due_by: date | None = None,
 ) -> tuple[SpreadTarget, bool]:
-    """The QI team targets a unit for an approved change; returns (target, created)."""
+    """The QI team targets a unit for an approved change, by ``due_by`` if given; returns
+    (target, created). Targeting the unit again changes its date (and note) when given."""
     ensure_reviewer(by=by, candidate=candidate, action="target units for spread")
     _check_unit(candidate=candidate, unit=unit)
     if candidate.status != SpreadCandidate.Status.APPROVED:
         raise ApplicationError(
             "Approve the change before targeting units for it.", field="candidate"
         )
+    if due_by is not None and due_by < timezone.localdate():
+        raise ApplicationError("The date must be today or later.", field="due_by")
     target, created = SpreadTarget.objects.get_or_create(
-        candidate=candidate, unit=unit, defaults={"targeted_by": by, "note": note}
+        candidate=candidate,
+        unit=unit,
+        defaults={"targeted_by": by, "note": note, "due_by": due_by},
     )
+    if not created:
+        changes = {"due_by": due_by} if due_by is not None else {}
+        if note:
+            changes["note"] = note
+        target, _ = model_update(instance=target, fields=("due_by", "note"), data=changes, by=by)
     return target, created
+
+
+@transaction.atomic
+def offer_make(
+    *, by: User, candidate: SpreadCandidate, unit: Unit, note: str = ""
+) -> tuple[SpreadOffer, bool]:
+    """The QI team offers an approved change to a unit; the unit's team is told once (the
+    service sends ``change_offered``; notifications listens). Returns (offer, created): an
+    offer made again tells no one twice."""
+    ensure_reviewer(by=by, candidate=candidate, action="offer changes to units")
+    _check_unit(candidate=candidate, unit=unit)
+    if candidate.status != SpreadCandidate.Status.APPROVED:
+        raise ApplicationError("Approve the change before offering it.", field="candidate")
+    existing = SpreadOffer.objects.filter(candidate=candidate, unit=unit).first()
+    if existing is not None:
+        return existing, False
+    offer = SpreadOffer(candidate=candidate, unit=unit, offered_by=by, note=note.strip())
+    try:
+        with transaction.atomic():
+            save_with_history(offer, by=by)
+    except IntegrityError:
+        # The same offer made a moment ago in another request: that one told the team.
+        return SpreadOffer.objects.get(candidate=candidate, unit=unit), False
+    change_offered.send(sender=SpreadOffer, offer=offer, by=by)
+    return offer, True
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from backend.models import User
 from backend.selectors import role_in
 from backend.updates import field_names, model_update, only
 from pdsa.models import Cycle
-from projects.models import ChangeIdea, Measure, ProjectMember
+from projects.models import ChangeIdea, Measure, MeasureDefinition, ProjectMember
 from spread.models import ChangePackage, SpreadCandidate
 from spread.selectors import can_nominate, can_review, change_evidence
 from spread.services.common import ensure_reviewer, lock_candidate
@@ -41,6 +41,9 @@ class PackageChanges(TypedDict, total=False):
 
     summary: str
     how_to: str
+    resources: str
+    tips: str
+    pitfalls: str
     context_unit_kind: str
     context_specialty: str
     context_notes: str
@@ -81,6 +84,14 @@ def _package_draft(candidate: SpreadCandidate, *, by: User | None) -> ChangePack
     if not package.how_to:
         notes = [c.spread_note.strip() for c in cycles if c.spread_note.strip()]
         package.how_to = "\n\n".join(notes)
+    if not package.pitfalls:
+        # What the ramp had to adapt or give up is what the next unit should know first.
+        turned = [
+            f"Cycle {c.number}: {c.learning.strip()}"
+            for c in cycles
+            if c.decision in (Cycle.Decision.ADAPT, Cycle.Decision.ABANDON) and c.learning.strip()
+        ]
+        package.pitfalls = "\n\n".join(turned)
     package.context_unit_kind = package.context_unit_kind or unit.kind
     package.context_specialty = package.context_specialty or unit.specialty
     if package.contact_id is None:
@@ -96,6 +107,12 @@ def _package_draft(candidate: SpreadCandidate, *, by: User | None) -> ChangePack
     save_with_history(package, by=by)
     if not package.cycles.exists():
         package.cycles.set(cycles)
+    if not package.measure_definitions.exists():
+        package.measure_definitions.set(
+            MeasureDefinition.objects.filter(
+                measures__project_id=candidate.origin_project_id
+            ).distinct()
+        )
     return package
 
 
@@ -372,10 +389,13 @@ def package_update(
     by: User,
     candidate: SpreadCandidate,
     cycles: Sequence[Cycle] | None = None,
+    measure_definitions: Sequence[MeasureDefinition] | None = None,
     **changes: Unpack[PackageChanges],
 ) -> ChangePackage:
-    """Write the change package (the QI team, or the origin project's team); ``cycles``
-    must be cycles of the origin project."""
+    """Write the change package (the QI team, or the origin project's team): what the
+    change is, what to do, what you need, tips, pitfalls, which library measures to use,
+    where it worked and whom to ask. ``cycles`` must be cycles of the origin project;
+    ``measure_definitions`` the organisation's library definitions."""
     if not (
         can_review(user=by, organisation_id=candidate.organisation_id)
         or can_nominate(user=by, project=candidate.origin_project)
@@ -403,4 +423,10 @@ def package_update(
                 "The cycles must be cycles of the project the change came from.", field="cycles"
             )
         package.cycles.set(cycles)
+    if measure_definitions is not None:
+        if any(d.organisation_id != candidate.organisation_id for d in measure_definitions):
+            raise ApplicationError(
+                "Choose measures from your organisation's library.", field="measure_definitions"
+            )
+        package.measure_definitions.set(measure_definitions)
     return package

@@ -132,3 +132,24 @@ def test_a_bad_filter_is_a_400_naming_it(ideas, member, api):
 
     assert response.status_code == 400
     assert {error["field"] for error in response.json()["errors"]} == {"organisation", "status"}
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_stop_word_is_ignored_and_a_minus_leaves_ideas_out(ideas, member, api):
+    client = api(member())
+
+    assert _titles(client.get(LEARNING, {"q": "the wristbands"})) == ["Yellow falls-risk markers"]
+    assert "Yellow falls-risk markers" not in _titles(client.get(LEARNING, {"q": "-wristbands"}))
+    assert _titles(client.get(LEARNING, {"q": "the"})) == []
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_phrase_in_quotes_must_appear_as_written(ideas, member, api):
+    client = api(member())
+
+    assert _titles(client.get(LEARNING, {"q": '"safety brief"'})) == ["Falls huddle at handover"]
+    assert _titles(client.get(LEARNING, {"q": '"brief safety"'})) == []
+    assert sorted(_titles(client.get(LEARNING, {"q": "wristbands or lounge"}))) == [
+        "Discharge lounge",
+        "Yellow falls-risk markers",
+    ]
