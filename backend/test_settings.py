@@ -24,4 +24,7 @@ if not REDIS_URL:
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min"}}  # noqa: F405
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"auth": "1000/min", "password_reset": "1000/min"},
+}
