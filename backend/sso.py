@@ -178,6 +178,5 @@ class ProviderCallback(OIDCAuthenticationCallbackView):
     def _refused(self, message: str) -> HttpResponse:
         from backend.pages import SignInForm, sign_in_context
 
-        form = SignInForm()
-        form.add_error(None, message)
-        return render(self.request, "backend/sign_in.html", sign_in_context(form, ""), status=403)
+        context = {**sign_in_context(SignInForm(), ""), "problem": message}
+        return render(self.request, "backend/sign_in.html", context, status=403)
