@@ -148,7 +148,7 @@ def test_an_id_token_for_another_client_is_refused(backend, sso):
     sso.register_client("another-service", "another-secret", CALLBACK)
     token = real_id_token(sso, client_id="another-service", secret="another-secret")
 
-    with pytest.raises(SuspiciousOperation, match="(?i)audience"):
+    with pytest.raises(SuspiciousOperation, match=r"(?i)audience"):
         backend.verify_token(token, nonce="n-1")
 
 
@@ -178,11 +178,13 @@ def test_an_expired_id_token_is_refused(backend, sso):
     token = real_id_token(sso)
     expires = jwt.decode(token, options={"verify_signature": False})["exp"]
 
-    with time_machine.travel(expires + 120, tick=False):
-        with pytest.raises(SuspiciousOperation, match="(?i)expired"):
-            backend.verify_token(token, nonce="n-1")
+    with (
+        time_machine.travel(expires + 120, tick=False),
+        pytest.raises(SuspiciousOperation, match=r"(?i)expired"),
+    ):
+        backend.verify_token(token, nonce="n-1")
 
 
 def test_an_id_token_with_another_sign_in_s_nonce_is_refused(backend, sso):
-    with pytest.raises(SuspiciousOperation, match="(?i)nonce"):
+    with pytest.raises(SuspiciousOperation, match=r"(?i)nonce"):
         backend.verify_token(real_id_token(sso, nonce="someone-else"), nonce="n-1")

@@ -66,8 +66,9 @@ class Provider:
         }
         self._manage("migrate", "--noinput", "-v", "0")
         people = ";".join(
-            f"User.objects.create_user({u!r}, {e!r}, {PASSWORD!r}, first_name={f!r}, last_name={l!r})"
-            for u, e, f, l in PEOPLE
+            f"User.objects.create_user({name!r}, {email!r}, {PASSWORD!r}, "
+            f"first_name={first!r}, last_name={last!r})"
+            for name, email, first, last in PEOPLE
         )
         self._manage("shell", "-c", f"from django.contrib.auth.models import User; {people}")
         self.process = subprocess.Popen(
@@ -80,9 +81,7 @@ class Provider:
         self._wait()
 
     def _manage(self, *args: str) -> None:
-        subprocess.run(
-            [sys.executable, "-m", "django", *args], cwd=ROOT, env=self.env, check=True
-        )
+        subprocess.run([sys.executable, "-m", "django", *args], cwd=ROOT, env=self.env, check=True)
 
     def _wait(self) -> None:
         deadline = time.monotonic() + 30
