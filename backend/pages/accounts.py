@@ -169,7 +169,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     existing = User.objects.filter(email__iexact=invitation.email, is_active=True).first()
     has_password = existing is not None and existing.has_usable_password()
     form_class = JoinForm if has_password else AcceptForm
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     context = {
         "invitation": invitation,
         "organisation": organisation,
