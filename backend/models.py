@@ -345,7 +345,7 @@ class SignInEvent(models.Model):
 
     class Method(models.TextChoices):
         PASSWORD = "password", "Password"
-        TOKEN = "token", "Password (API token)"
+        TOKEN = "token", "API token"
         SSO = "sso", "Single sign-on"
 
     class Outcome(models.TextChoices):

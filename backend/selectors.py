@@ -231,3 +231,14 @@ def sign_in_event_list(*, organisation: Organisation) -> QuerySet[SignInEvent]:
 def change_history(instance: Model, *, limit: int = 20) -> list:
     """The latest changes to a record kept by django-simple-history: who, when, and why."""
     return list(instance.history.select_related("history_user").order_by("-history_date")[:limit])
+
+
+def settings_history(*, organisation: Organisation, limit: int = 20) -> list:
+    """Changes to the organisation's sign-in settings and allowed domains, newest first."""
+    domains = AllowedDomain.history.filter(organisation_id=organisation.pk).select_related(
+        "history_user"
+    )
+    changes = change_history(organisation, limit=limit) + list(
+        domains.order_by("-history_date")[:limit]
+    )
+    return sorted(changes, key=lambda change: change.history_date, reverse=True)[:limit]

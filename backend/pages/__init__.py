@@ -54,7 +54,9 @@ class NHSBoundField(BoundField):
     def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
         base = _INPUT_CLASSES.get(self.widget_type, "nhsuk-input")
-        classes = [base, attrs.get("class", "")]
+        # The widget's own classes (a width, say) are kept beside the NHS.UK ones.
+        own = (widget or self.field.widget).attrs.get("class", "")
+        classes = [base, own, attrs.get("class", "")]
         if self.errors:
             classes.append(f"{base}--error")
         attrs["class"] = " ".join(c for c in classes if c)

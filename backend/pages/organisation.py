@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from backend import selectors, services
+from backend.errors import ApplicationError
 from backend.models import Membership, Organisation, Unit
 from backend.pages import PageForm, invalid_form_response, save_or_refuse
 from backend.sso import button_label as sso_button_label
@@ -163,23 +165,48 @@ class DeactivateForm(PageForm):
     reason = _reason(required=True, label="Why are they leaving Ripple?")
 
 
+def _member_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    membership: Membership,
+    *,
+    form: MemberForm | None = None,
+    deactivate_form: DeactivateForm | None = None,
+) -> HttpResponse:
+    form = form or MemberForm(
+        organisation=organisation,
+        initial={
+            "role": membership.role,
+            "home_unit": str(membership.home_unit_id or ""),
+            "capability": membership.capability,
+            "caseload_capacity": membership.caseload_capacity,
+        },
+    )
+    deactivate_form = deactivate_form or DeactivateForm(prefix="deactivate")
+    context = {
+        "membership": membership,
+        # The error summary speaks for whichever form was sent.
+        "form": deactivate_form if deactivate_form.errors else form,
+        "member_form": form,
+        "deactivate_form": deactivate_form,
+        "history": selectors.change_history(membership),
+        "events": selectors.sign_in_event_list(organisation=organisation).filter(
+            user=membership.user
+        )[:10],
+    }
+    status = 400 if form.errors or deactivate_form.errors else 200
+    return _render(request, "backend/organisation/member.html", organisation, context, status)
+
+
 @login_required
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """One member: change their role, home unit and coaching; deactivate or reactivate."""
     organisation = _organisation(request)
     membership = get_object_or_404(selectors.member_list(organisation=organisation), pk=pk)
-    initial = {
-        "role": membership.role,
-        "home_unit": str(membership.home_unit_id or ""),
-        "capability": membership.capability,
-        "caseload_capacity": membership.caseload_capacity,
-    }
-    form = MemberForm(
-        request.POST if request.method == "POST" else None,
-        organisation=organisation,
-        initial=initial,
-    )
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _member_page(request, organisation, membership)
+    form = MemberForm(request.POST, organisation=organisation)
+    if form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("reason")
         saved = save_or_refuse(
@@ -191,17 +218,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, f"{membership.user} has been updated")
             return redirect(_url("organisation-members", organisation))
-    context = {
-        "membership": membership,
-        "form": form,
-        "deactivate_form": DeactivateForm(),
-        "history": selectors.change_history(membership),
-        "events": selectors.sign_in_event_list(organisation=organisation).filter(
-            user=membership.user
-        )[:10],
-    }
-    status = 400 if form.errors else 200
-    return _render(request, "backend/organisation/member.html", organisation, context, status)
+    return _member_page(request, organisation, membership, form=form)
 
 
 @login_required
@@ -210,7 +227,7 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     """Deactivate a member: they are signed out everywhere at once."""
     organisation = _organisation(request)
     membership = get_object_or_404(selectors.member_list(organisation=organisation), pk=pk)
-    form = DeactivateForm(request.POST)
+    form = DeactivateForm(request.POST, prefix="deactivate")
     if form.is_valid() and save_or_refuse(
         form,
         lambda: services.member_deactivate(
@@ -221,14 +238,7 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"{membership.user} has been deactivated and signed out everywhere"
         )
         return redirect(_url("organisation-members", organisation))
-    context = {
-        "membership": membership,
-        "form": MemberForm(organisation=organisation),
-        "deactivate_form": form,
-        "history": selectors.change_history(membership),
-        "events": [],
-    }
-    return _render(request, "backend/organisation/member.html", organisation, context, 400)
+    return _member_page(request, organisation, membership, deactivate_form=form)
 
 
 @login_required
@@ -278,7 +288,13 @@ class InviteFileForm(PageForm):
     )
 
     def field_for(self, service_field: str | None) -> str | None:
-        return "file" if service_field == "file" else None
+        # Every bad row is the file's fault: each is listed, and each leads to the file.
+        return "file"
+
+    def add_refusal(self, error: ApplicationError | ValidationError) -> None:
+        if isinstance(error, ApplicationError) and error.extra.get("errors"):
+            self.add_error("file", error.message)
+        super().add_refusal(error)
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
@@ -352,7 +368,8 @@ def invite_file(request: HttpRequest) -> HttpResponse:
             ),
         )
         if sent is not None:
-            messages.success(request, f"Invitations are on their way to {len(sent)} people")
+            people = "1 person" if len(sent) == 1 else f"{len(sent)} people"
+            messages.success(request, f"Invitations are on their way to {people}")
             return redirect(_url("organisation-invitations", organisation))
     return _invitations_page(request, organisation, file_form=form, status=400)
 
@@ -384,7 +401,9 @@ class UnitForm(PageForm):
     name = forms.CharField(
         label="Name", max_length=200, error_messages={"required": "Enter the unit's name"}
     )
-    level = forms.ChoiceField(label="What level it is", choices=Unit.Level.choices)
+    level = forms.ChoiceField(
+        label="What level it is", choices=Unit.Level.choices, initial=Unit.Level.UNIT
+    )
     kind = forms.ChoiceField(label="What kind of place", choices=Unit.Kind.choices)
 
     def __init__(
@@ -455,7 +474,9 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, f"{unit.name} has been saved")
             return redirect(_url("organisation-units", organisation))
-    return _unit_page(request, organisation, unit, form=form, retire_form=RetireForm())
+    return _unit_page(
+        request, organisation, unit, form=form, retire_form=RetireForm(prefix="retire")
+    )
 
 
 def _unit_page(
@@ -482,7 +503,7 @@ def _unit_page(
 def unit_retire(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request)
     unit = get_object_or_404(Unit.objects.filter(organisation=organisation), pk=pk)
-    form = RetireForm(request.POST)
+    form = RetireForm(request.POST, prefix="retire")
     if form.is_valid() and save_or_refuse(
         form,
         lambda: services.unit_retire(
@@ -496,7 +517,16 @@ def unit_retire(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         organisation,
         unit,
-        form=UnitForm(organisation=organisation, reason=True),
+        form=UnitForm(
+            organisation=organisation,
+            reason=True,
+            initial={
+                "name": unit.name,
+                "parent": str(unit.parent_id or ""),
+                "level": unit.level,
+                "kind": unit.kind,
+            },
+        ),
         retire_form=form,
     )
 
@@ -558,7 +588,7 @@ def _settings_page(
         "domain_form": domain_form or DomainForm(),
         "domains": selectors.allowed_domain_list(organisation=organisation),
         "sso_enabled": bool(sso_button_label()),
-        "history": selectors.change_history(organisation),
+        "history": selectors.settings_history(organisation=organisation),
     }
     return _render(request, "backend/organisation/settings.html", organisation, context, status)
 

@@ -214,18 +214,18 @@ def invitations_import(*, by: User, organisation: Organisation, text: str) -> li
         if email in seen:
             problems.append(("email", f"{email} is in the file twice"))
         seen.add(email)
-        if role is not None:
-            problems += [
-                (field, message.rstrip("."))
-                for field, message in _check(
-                    organisation=organisation,
-                    email=email,
-                    role=role,
-                    home_unit=home_unit,
-                    full_name=full_name,
-                )
-                if field != "home_unit"
-            ]
+        # The role and unit were judged above; the rest of one invitation's rules here.
+        problems += [
+            (field, message.rstrip("."))
+            for field, message in _check(
+                organisation=organisation,
+                email=email,
+                role=role or Membership.Role.FRONTLINE,
+                home_unit=home_unit,
+                full_name=full_name,
+            )
+            if field not in ("home_unit", "role")
+        ]
         for field, message in problems:
             errors.append(
                 {
@@ -235,9 +235,10 @@ def invitations_import(*, by: User, organisation: Organisation, text: str) -> li
             )
         rows.append((email, full_name, home_unit, role))
     if errors:
+        bad_rows = len({error["field"].split(".")[0] for error in errors})
         raise ApplicationError(
-            f"{len({e['field'].split('.')[0] for e in errors})} rows cannot be invited, so "
-            "nobody was: put them right and send the file again.",
+            f"{bad_rows} {'row' if bad_rows == 1 else 'rows'} cannot be invited, so nobody "
+            "was: put them right and send the file again.",
             field="file",
             extra={"errors": errors},
         )
@@ -333,11 +334,16 @@ def invitations_take_up(*, user: User, invitations: Iterable[Invitation]) -> lis
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_usable():
             continue
-        _membership, _created = Membership.objects.get_or_create(
-            user=user,
-            organisation_id=invitation.organisation_id,
-            defaults={"role": invitation.role, "home_unit": invitation.home_unit},
-        )
+        if not Membership.objects.filter(
+            user=user, organisation_id=invitation.organisation_id
+        ).exists():
+            membership = Membership(
+                user=user,
+                organisation_id=invitation.organisation_id,
+                role=invitation.role,
+                home_unit=invitation.home_unit,
+            )
+            save_with_history(membership, by=invitation.invited_by, reason="Joined by invitation")
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         save_with_history(invitation, by=user, reason="Accepted")

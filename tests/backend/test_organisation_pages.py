@@ -72,7 +72,7 @@ def test_another_organisations_admin_reads_nothing_of_this_one(
     )
     assert client.get(f"/organisation/units/{ward.pk}/").status_code == 404
     deactivate = client.post(
-        f"/organisation/members/{membership.pk}/deactivate/", {"reason": "mischief"}
+        f"/organisation/members/{membership.pk}/deactivate/", {"deactivate-reason": "mischief"}
     )
     assert deactivate.status_code == 404
     nurse.refresh_from_db()
@@ -125,7 +125,7 @@ def test_changing_a_member_keeps_who_and_why(admin, member, ward):
 def test_deactivating_needs_a_reason(admin, member):
     nurse = member(email="nurse@trust.example")
     response = signed_in(admin).post(
-        f"/organisation/members/{nurse.memberships.get().pk}/deactivate/", {"reason": ""}
+        f"/organisation/members/{nurse.memberships.get().pk}/deactivate/", {"deactivate-reason": ""}
     )
     assert response.status_code == 400 and "Say why" in response.text
 
@@ -152,15 +152,17 @@ def test_units_are_added_moved_renamed_and_retired(admin, organisation, ward):
     ward.refresh_from_db()
     assert (ward.name, ward.parent) == ("Ward 7 Frailty", directorate)
 
-    refused = client.post(f"/organisation/units/{directorate.pk}/retire/", {"reason": "Merged"})
+    refused = client.post(
+        f"/organisation/units/{directorate.pk}/retire/", {"retire-reason": "Merged"}
+    )
     assert refused.status_code == 400 and "Move or retire the units inside it first" in refused.text
-    retired = client.post(f"/organisation/units/{ward.pk}/retire/", {"reason": "Closed"})
+    retired = client.post(f"/organisation/units/{ward.pk}/retire/", {"retire-reason": "Closed"})
     assert retired.status_code == 302
     ward.refresh_from_db()
     assert not ward.is_active
     assert ward.history.first().history_change_reason == "Closed"
     page = client.get("/organisation/units/").text
-    tree = page[page.index('class="nhsuk-list ripple-tree"') :]
+    tree = page[page.index('class="nhsuk-list ripple-units"') :]
     assert tree.index("Elderly Care") < tree.index("Ward 7 Frailty")
 
 
