@@ -21,7 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from backend import selectors, services, sso
 from backend.models import Unit, User
 from backend.pages import NHSBoundField, PageForm, invalid_form_response, save_or_refuse
-from backend.throttles import PasswordResetThrottle
+from backend.throttles import PasswordResetThrottle, SignInThrottle
 
 PASSWORD_HINT = "At least 8 characters; not a common password, and not all numbers."
 
@@ -118,6 +118,19 @@ class PasswordChange(auth_views.PasswordChangeView):
     form_class = ChangePasswordForm
     template_name = "backend/accounts/password_change.html"
     success_url = reverse_lazy("profile")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Guessing the current password here counts against the same limit as signing in.
+        throttle = SignInThrottle()
+        if not throttle.allow_request(request, None):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(
+                "old_password",
+                f"Too many attempts. Wait {int(throttle.wait() or 60)} seconds, then try again",
+            )
+            return render(request, self.template_name, {"form": form}, status=429)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: ChangePasswordForm) -> HttpResponse:
         user = form.save()

@@ -212,3 +212,21 @@ def test_every_account_form_needs_its_csrf_token(member):
         ("/accounts/password/reset/", {"email": "a@b.example"}),
     ]:
         assert strict.post(path, data).status_code == 403, path
+
+
+def test_guessing_the_current_password_on_the_change_page_is_limited(member, monkeypatch):
+    from django.core.cache import cache
+
+    from backend.throttles import SignInThrottle
+
+    cache.clear()
+    monkeypatch.setattr(SignInThrottle, "THROTTLE_RATES", {"auth": "2/min"})
+    client = Client()
+    client.force_login(member())
+    guess = {"old_password": "guess", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    for _ in range(2):
+        assert client.post("/accounts/password/change/", guess).status_code == 400
+
+    limited = client.post("/accounts/password/change/", guess)
+
+    assert limited.status_code == 429 and "Too many attempts" in limited.text
