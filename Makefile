@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Links in e-mails (invitations, password resets, notifications) lead to this address.
+export RIPPLE_BASE_URL ?= http://localhost:$(PORT)
 export DJANGO_SETTINGS_MODULE ?= backend.settings
 
 .PHONY: install run demo migrate test lint format lock ci clean
@@ -37,6 +39,7 @@ run: demo
 	@echo "    Schema:    http://localhost:$(PORT)/api/schema/"
 	@echo "    Health:    http://localhost:$(PORT)/healthz"
 	@echo "    Admin:     http://localhost:$(PORT)/admin/"
+	@echo "    Members:   http://localhost:$(PORT)/organisation/members/ (sign in as admin@demo.example)"
 	@echo "  Demo logins (password ripple-demo):"
 	@echo "    nurse@demo.example (frontline)   coach@demo.example (coach)"
 	@echo "    qi@demo.example (QI team)        board@demo.example (leader)"

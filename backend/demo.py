@@ -6,9 +6,12 @@ INSTALLED_APPS. Every step looks up before it creates, so seeding twice changes 
 
 from __future__ import annotations
 
-from django.contrib.auth.hashers import make_password
+from datetime import timedelta
 
-from backend.models import Membership, Organisation, Unit, User
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from backend.models import Invitation, Membership, Organisation, Unit, User
 
 DEMO_PASSWORD = "ripple-demo"
 
@@ -244,6 +247,25 @@ def _enrol(organisation: Organisation, people: list, password_hash: str) -> None
         )
 
 
+def _welcome(organisation: Organisation) -> None:
+    """Where newcomers start, and someone invited who has not joined yet (no e-mail is
+    sent: the demo's invitation is there to be seen, sent again or withdrawn)."""
+    if organisation.default_unit_id is None:
+        organisation.default_unit = organisation.units.filter(name="Ward 7 Elderly Care").first()
+        organisation.save(update_fields=["default_unit"])
+    Invitation.objects.get_or_create(
+        organisation=organisation,
+        email="new.starter@demo.example",
+        defaults={
+            "full_name": "Jo Bloggs",
+            "role": Role.FRONTLINE,
+            "home_unit": organisation.units.filter(name="Ward 8 Stroke").first(),
+            "invited_by": User.objects.filter(email="admin@demo.example").first(),
+            "expires_at": timezone.now() + timedelta(days=7),
+        },
+    )
+
+
 def seed() -> dict[str, Organisation]:
     """Create the demo organisations, their units and the demo logins."""
     password_hash = make_password(DEMO_PASSWORD)
@@ -258,4 +280,5 @@ def seed() -> dict[str, Organisation]:
     _plant(other, OTHER_TRUST_TREE, None)
     _enrol(demo, DEMO_TRUST_PEOPLE, password_hash)
     _enrol(other, OTHER_TRUST_PEOPLE, password_hash)
+    _welcome(demo)
     return {"demo": demo, "other": other}

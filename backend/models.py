@@ -8,7 +8,9 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from simple_history.models import HistoricalRecords
 
 
@@ -44,6 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised to end every session of the person at once (deactivated, password reset):
+    # it is part of the hash each session carries, so their old sessions stop matching.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -61,6 +66,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        return salted_hmac(
+            "backend.models.User.session",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
 
 class Organisation(models.Model):
     """A trust or care system: every other row in Ripple belongs to exactly one."""
@@ -74,8 +87,22 @@ class Organisation(models.Model):
         default=False,
         help_text="New projects stay proposed until a coach or the QI team approves them.",
     )
+    password_sign_in = models.BooleanField(
+        default=True,
+        help_text="Whether its people may sign in with a password; off means single sign-on only.",
+    )
+    default_unit = models.ForeignKey(
+        "Unit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Where someone who joins by single sign-on from an allowed domain starts.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -234,3 +261,119 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class AllowedDomain(models.Model):
+    """An e-mail domain whose people may join the organisation by single sign-on without an
+    invitation. A domain belongs to one organisation, so a first sign-in has one answer."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="allowed_domains"
+    )
+    domain = models.CharField(max_length=253)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(Lower("domain"), name="allowed_domain_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation in a role, sent as a one-time link by e-mail.
+
+    The link carries a signed (id, ``token_version``): a resend raises the version, so the
+    old link stops working; accepting or revoking ends it; it expires at ``expires_at``.
+    Nothing secret is stored, so the e-mail task can write the link from the row alone.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=30, choices=Membership.Role.choices)
+    home_unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    token_version = models.PositiveIntegerField(default=1)
+    # The version whose e-mail has gone: a task run twice sends it once.
+    emailed_version = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation",
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organisation_id}"
+
+    @property
+    def is_open(self) -> bool:
+        """Not yet accepted or revoked (it may have expired)."""
+        return self.accepted_at is None and self.revoked_at is None
+
+    def is_usable(self, now=None) -> bool:
+        return self.is_open and (now or timezone.now()) < self.expires_at
+
+
+class SignInEvent(models.Model):
+    """One attempt to sign in, kept for the organisation's administrators to read and for
+    the lockout rule to count. ``email`` is as typed (lower case), whether or not it names
+    an account; ``user`` is set when it does."""
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", "Password"
+        TOKEN = "token", "API token"
+        SSO = "sso", "Single sign-on"
+
+    class Outcome(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        FAILED = "failed", "Wrong e-mail or password"
+        LOCKED_OUT = "locked_out", "Locked out after too many attempts"
+        REFUSED = "refused", "Refused"
+
+    email = models.CharField(max_length=254)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="sign_in_events"
+    )
+    method = models.CharField(max_length=10, choices=Method.choices)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["email", "-at"], name="sign_in_event_by_email"),
+            models.Index(fields=["user", "-at"], name="sign_in_event_by_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.outcome} at {self.at:%Y-%m-%d %H:%M}"

@@ -184,6 +184,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on's callback only: it answers nothing but the code flow.
+    "backend.sso.Backend",
+]
+# A password reset link works for this long, and once.
+PASSWORD_RESET_TIMEOUT = env.int("RIPPLE_PASSWORD_RESET_HOURS", default=2) * 60 * 60
+# An invitation's link works for this many days, and once.
+RIPPLE_INVITATION_DAYS = env.int("RIPPLE_INVITATION_DAYS", default=7)
+# Wrong passwords in a row (within 15 minutes) that lock an account for 15 minutes.
+RIPPLE_SIGN_IN_FAILURE_LIMIT = env.int("RIPPLE_SIGN_IN_FAILURE_LIMIT", default=10)
+
+# --- Single sign-on (OpenID Connect; Microsoft Entra ID or any provider) ------------------
+# Unset: no single sign-on. The provider's endpoints come from its discovery document.
+RIPPLE_OIDC_ISSUER = env.str("RIPPLE_OIDC_ISSUER", default="")
+RIPPLE_OIDC_CLIENT_ID = env.str("RIPPLE_OIDC_CLIENT_ID", default="")
+RIPPLE_OIDC_CLIENT_SECRET = env.str("RIPPLE_OIDC_CLIENT_SECRET", default="")
+RIPPLE_OIDC_BUTTON = env.str("RIPPLE_OIDC_BUTTON", default="Sign in with your organisation account")
+OIDC_RP_SIGN_ALGO = env.str("RIPPLE_OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
 
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("RIPPLE_TOKEN_TTL_HOURS", default=24 * 14)),
@@ -203,7 +226,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "backend.schema.AutoSchema",
     "EXCEPTION_HANDLER": "backend.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"auth": env.str("RIPPLE_AUTH_THROTTLE", default="30/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env.str("RIPPLE_AUTH_THROTTLE", default="30/min"),
+        "password_reset": env.str("RIPPLE_PASSWORD_RESET_THROTTLE", default="10/hour"),
+    },
     # How many proxies in front of Ripple set X-Forwarded-For; 0 trusts only the socket's
     # address, so a client cannot dodge the sign-in limit by sending the header itself.
     "NUM_PROXIES": env.int("RIPPLE_NUM_PROXIES", default=0),

@@ -25,7 +25,10 @@ if not REDIS_URL:
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min"}}  # noqa: F405
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"auth": "1000/min", "password_reset": "1000/min"},
+}
 # Uploaded files go to a folder of the test run's own, on the file system.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="ripple-media-")
 STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}

@@ -1,4 +1,5 @@
-"""Limits on guessing passwords, shared by the API token endpoint and the sign-in page."""
+"""Limits on guessing passwords (the API token endpoint and the sign-in page share one)
+and on asking for password reset e-mails."""
 
 from __future__ import annotations
 
@@ -18,3 +19,9 @@ class SignInThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class PasswordResetThrottle(SignInThrottle):
+    """Password reset requests per client address (``RIPPLE_PASSWORD_RESET_THROTTLE``)."""
+
+    scope = "password_reset"

@@ -25,6 +25,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The phone pages (server-rendered, NHS.UK design system), each app's own.
     path("", include("backend.pages")),
+    path("", include("backend.pages.accounts")),
+    path("", include("backend.pages.organisation")),
     path("", include("projects.pages")),
     path("", include("pdsa.pages")),
     path("", include("spread.pages")),

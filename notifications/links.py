@@ -4,7 +4,7 @@ clients have the subject's ids in the row itself."""
 
 from __future__ import annotations
 
-from django.conf import settings
+from backend.site import absolute_url
 
 
 def project_link(project_id: int) -> str:
@@ -37,13 +37,13 @@ def home_link() -> str:
 
 
 def preferences_link() -> str:
-    return "/api/v1/notifications/preferences/"
+    """The page where a person chooses what they hear about, and when."""
+    return "/notifications/preferences/"
 
 
 def absolute(link: str) -> str:
-    if not link or link.startswith(("http://", "https://")):
-        return link
-    return settings.RIPPLE_BASE_URL.rstrip("/") + link
+    """A link at the configured site address (``RIPPLE_BASE_URL``), for an e-mail."""
+    return absolute_url(link)
 
 
 def measure_chart_json_link(measure_id: int) -> str:

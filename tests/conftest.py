@@ -160,3 +160,24 @@ def race(n: int, send: Callable[[int], Any]) -> list[Any]:
     for thread in threads:
         thread.join()
     return results
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory):
+    """A real OpenID Connect provider (django-oauth-toolkit) in a process of its own on
+    127.0.0.1, with Ripple registered as a client for the test client's callback."""
+    from tests.oidc_provider import Provider
+
+    provider = Provider(tmp_path_factory.mktemp("oidc-provider"))
+    provider.register_client("ripple", "ripple-secret", "http://testserver/accounts/sso/callback/")
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def sso(oidc_provider, settings):
+    """Ripple's single sign-on pointed at the tests' provider."""
+    settings.RIPPLE_OIDC_ISSUER = oidc_provider.issuer
+    settings.RIPPLE_OIDC_CLIENT_ID = "ripple"
+    settings.RIPPLE_OIDC_CLIENT_SECRET = "ripple-secret"
+    return oidc_provider

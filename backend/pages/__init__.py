@@ -2,6 +2,8 @@
 and the form plumbing every app's pages share (NHS.UK field markup, errors from services).
 
 Pages live in each app's ``pages.py`` and call the same services and selectors as its API.
+The ground floor's own pages beside this module: ``accounts`` (password reset and change,
+invitations, profile, single sign-on) and ``organisation`` (the administrators' pages).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from django import forms
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.staticfiles import finders
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.boundfield import BoundField
@@ -27,6 +29,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
+from backend import services
 from backend.errors import ApplicationError
 from backend.navigation import home_url
 from backend.throttles import SignInThrottle
@@ -51,7 +54,9 @@ class NHSBoundField(BoundField):
     def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
         base = _INPUT_CLASSES.get(self.widget_type, "nhsuk-input")
-        classes = [base, attrs.get("class", "")]
+        # The widget's own classes (a width, say) are kept beside the NHS.UK ones.
+        own = (widget or self.field.widget).attrs.get("class", "")
+        classes = [base, own, attrs.get("class", "")]
         if self.errors:
             classes.append(f"{base}--error")
         attrs["class"] = " ".join(c for c in classes if c)
@@ -172,11 +177,23 @@ class SignInForm(PageForm):
     )
 
 
+def sign_in_context(form: SignInForm, next_url: str) -> dict[str, Any]:
+    """What the sign-in page shows: the form, and the single sign-on button where set up."""
+    from backend import sso
+
+    return {
+        "form": form,
+        "next": next_url,
+        "sso_label": sso.button_label(),
+    }
+
+
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
 def sign_in(request: HttpRequest) -> HttpResponse:
-    """Sign in with an e-mail address and password (a session, for the pages)."""
+    """Sign in with an e-mail address and password (a session, for the pages), or with the
+    organisation's account where single sign-on is set up."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -189,18 +206,21 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         form.add_error(
             "email", f"Too many attempts to sign in. Wait {wait} seconds, then try again"
         )
-        context = {"form": form, "next": next_url}
-        return render(request, "backend/sign_in.html", context, status=429)
+        return render(request, "backend/sign_in.html", sign_in_context(form, next_url), status=429)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+        user = save_or_refuse(
+            form,
+            lambda: services.password_sign_in(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                request=request,
+            ),
         )
         if user is not None:
             login(request, user)
             return redirect(next_url or home_url(user))
-        form.add_error("email", "Enter the email address and password you use for Ripple")
     status = 400 if form.errors else 200
-    return render(request, "backend/sign_in.html", {"form": form, "next": next_url}, status=status)
+    return render(request, "backend/sign_in.html", sign_in_context(form, next_url), status=status)
 
 
 @require_POST
