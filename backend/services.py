@@ -35,7 +35,6 @@ class MembershipFields(TypedDict, total=False):
     """A member's place in the organisation besides their role."""
 
     home_unit: Unit | None
-    capability: str
     caseload_capacity: int | None
 
 
@@ -181,7 +180,7 @@ def _would_leave_no_admin(membership: Membership) -> bool:
 def membership_update(
     *, by: User, membership: Membership, **changes: Unpack[MembershipChanges]
 ) -> Membership:
-    """Change a member's role, home unit, capability or coaching capacity."""
+    """Change a member's role, home unit or coaching capacity."""
     ensure_role(
         user=by,
         organisation_id=membership.organisation_id,

@@ -15,6 +15,8 @@ api_v1 = [
     path("", include("pdsa.api")),
     path("", include("spread.api")),
     path("", include("notifications.api")),
+    path("", include("capability.api")),
+    path("", include("assessment.api")),
 ]
 
 urlpatterns = [
@@ -28,6 +30,8 @@ urlpatterns = [
     path("", include("projects.pages")),
     path("", include("pdsa.pages")),
     path("", include("notifications.pages")),
+    path("", include("capability.pages")),
+    path("", include("assessment.pages")),
 ]
 
 _api_not_found = json_error_view(404, "not_found", "Not found.")
