@@ -23,12 +23,11 @@ from assessment.serializers import (
     ReopenSerializer,
 )
 from backend.etags import ETagMixin, IfMatchMixin
-from backend.idempotency import IdempotentCreateMixin
+from backend.idempotency import idempotent
 
 
 class AssessmentViewSet(
     ETagMixin,
-    IdempotentCreateMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -50,6 +49,7 @@ class AssessmentViewSet(
             by=self.request.user, **serializer.validated_data
         )
 
+    @idempotent
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -78,15 +78,15 @@ class Line:
 
     @property
     def movement(self) -> str:
-        """How the rating moved, in words."""
+        """How the rating moved since the other year, in words: "one step up"."""
         now, then = self.step, self.step_before
         if now is None or then is None:
             return ""
-        if now.rating > then.rating:
-            return f"up from {then.rating} ({then.name})"
-        if now.rating < then.rating:
-            return f"down from {then.rating} ({then.name})"
-        return "the same as before"
+        steps = abs(now.rating - then.rating)
+        if not steps:
+            return "no change"
+        size = "one step" if steps == 1 else f"{steps} steps"
+        return f"{size} {'up' if now.rating > then.rating else 'down'}"
 
     @property
     def figures(self) -> list[dict[str, Any]]:

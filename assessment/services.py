@@ -28,8 +28,12 @@ URL = re.compile(r"https?://\S+")
 
 
 def _ensure_editor(*, by: User, organisation_id: int, action: str) -> None:
-    ensure(user=by, organisation_id=organisation_id, roles=EDITOR_ROLES,
-           refusal=f"{WHO_EDITS} {action}.")  # fmt: skip
+    ensure(
+        user=by,
+        organisation_id=organisation_id,
+        roles=EDITOR_ROLES,
+        refusal=f"{WHO_EDITS} {action}.",
+    )
 
 
 def _ensure_draft(assessment: Assessment) -> None:

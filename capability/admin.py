@@ -16,8 +16,11 @@ class KeepsLevelsAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        levels_refresh(person_ids=self.people_of(form.instance), by=request.user,
-                       reason="Changed in the admin.")  # fmt: skip
+        levels_refresh(
+            person_ids=self.people_of(form.instance),
+            by=request.user,
+            reason="Changed in the admin.",
+        )
 
     def delete_model(self, request, obj) -> None:
         people = self.people_of(obj)

@@ -8,7 +8,7 @@ table beside it, so nothing is said by colour or shape alone.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from capability import levels
 from capability.selectors.pyramid import Scope
@@ -28,8 +28,16 @@ LEVEL_COLOURS = {
 }
 
 
-def _text(x: float, y: float, content: str, *, anchor: str = "start", size: int = 14,
-          colour: str = INK, bold: bool = False) -> str:  # fmt: skip
+def _text(
+    x: float,
+    y: float,
+    content: str,
+    *,
+    anchor: str = "start",
+    size: int = 14,
+    colour: str = INK,
+    bold: bool = False,
+) -> str:
     weight = ' font-weight="bold"' if bold else ""
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" '
@@ -37,8 +45,9 @@ def _text(x: float, y: float, content: str, *, anchor: str = "start", size: int 
     )
 
 
-def _document(width: int, height: int, ident: str, title: str, description: str,
-              body: list[str]) -> str:  # fmt: skip
+def _document(
+    width: int, height: int, ident: str, title: str, description: str, body: list[str]
+) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'class="ripple-capability-chart" role="img" '
@@ -51,8 +60,8 @@ def _document(width: int, height: int, ident: str, title: str, description: str,
 def pyramid_svg(scope: Scope, *, ident: str) -> str:
     """The scope's pyramid: a tier per level, the many at the bottom; each tier's fill is
     the share of its target trained, and its figures are written beside it."""
-    width, tier_height, gap = 720, 40, 8
-    left, area = 150, 400  # labels, then the pyramid, then the figures
+    width, tier_height, gap = 500, 36, 6
+    left, area = 112, 270  # labels, then the pyramid, then the figures
     height = len(levels.LEVELS) * (tier_height + gap) + 8
     body = []
     for index, tier in enumerate(reversed(scope.tiers)):  # expert at the top
@@ -70,13 +79,11 @@ def pyramid_svg(scope: Scope, *, ident: str) -> str:
                 f'<rect x="{x:.1f}" y="{y}" width="{filled:.1f}" height="{tier_height}" '
                 f'fill="{NHS_BLUE}"/>'
             )
-        body.append(_text(left - 12, middle, tier.label, anchor="end", bold=True))
+        body.append(_text(left - 8, middle, tier.label, anchor="end", bold=True, size=15))
         figures = (
-            f"{tier.trained:,} of {tier.target:,}"
-            if tier.target
-            else f"{tier.trained:,} (no target)"
+            f"{tier.trained:,} of {tier.target:,}" if tier.target else f"{tier.trained:,}, none due"
         )
-        body.append(_text(left + area + 12, middle, figures))
+        body.append(_text(left + area + 8, middle, figures, size=15))
     description = " ".join(
         f"{tier.label}: {tier.trained:,} trained against a target of {tier.target:,}."
         for tier in scope.tiers
@@ -117,12 +124,25 @@ def quarters_svg(quarters: list[dict], *, ident: str) -> str:
                 "</title></rect>"
             )
         body.append(
-            _text(x + bar / 2, top + plot_h - plot_h * quarter["total"] / ceiling - 6,
-                  f"{quarter['total']:,}", anchor="middle", size=12)
-        )  # fmt: skip
+            _text(
+                x + bar / 2,
+                top + plot_h - plot_h * quarter["total"] / ceiling - 6,
+                f"{quarter['total']:,}",
+                anchor="middle",
+                size=12,
+            )
+        )
         start = quarter["starts"]
-        body.append(_text(x + bar / 2, height - bottom + 18, f"{start:%b %Y}", anchor="middle",
-                          size=12, colour=MUTED))  # fmt: skip
+        body.append(
+            _text(
+                x + bar / 2,
+                height - bottom + 18,
+                f"{start:%b %Y}",
+                anchor="middle",
+                size=12,
+                colour=MUTED,
+            )
+        )
     legend_x = left
     for level in levels.LEVELS:
         body.append(
@@ -142,6 +162,3 @@ def _nice_step(peak: int) -> int:
         if peak / step <= 5:
             return step
     return 10_000
-
-
-__all__ = ["pyramid_svg", "quarters_svg", "quoteattr"]

@@ -38,21 +38,56 @@ FELLOWSHIP = "Improvement faculty fellowship"
 
 # (name, provider, level, description, offered)
 CATALOGUE = [
-    (FOUNDATION_E, "Demo Trust QI team", Level.FOUNDATION,
-     "Ninety minutes online: the Model for Improvement, PDSA cycles and run charts.", True),
-    (IN_A_DAY, "Demo Trust QI team", Level.FOUNDATION,
-     "A day's workshop for a ward team, ending with a first test of change.", True),
-    ("Measurement for improvement (retired)", "Regional improvement academy",
-     Level.FOUNDATION, "Replaced by the e-learning in 2024.", False),
-    (PRACTITIONER, "Demo Trust QI team", Level.PRACTITIONER,
-     "Six months leading a real project with a coach: aims, driver diagrams, SPC.", True),
-    (LEADING, "Regional improvement academy", Level.PRACTITIONER,
-     "Three days on running an improvement project and its team.", True),
-    (COACH_PROGRAMME, "Demo Trust QI team", Level.ADVANCED,
-     "A year learning to coach teams and teach the method.", True),
-    (FELLOWSHIP, "National improvement faculty", Level.EXPERT,
-     "For those who lead improvement across a system and teach other coaches.", True),
-]  # fmt: skip
+    (
+        FOUNDATION_E,
+        "Demo Trust QI team",
+        Level.FOUNDATION,
+        "Ninety minutes online: the Model for Improvement, PDSA cycles and run charts.",
+        True,
+    ),
+    (
+        IN_A_DAY,
+        "Demo Trust QI team",
+        Level.FOUNDATION,
+        "A day's workshop for a ward team, ending with a first test of change.",
+        True,
+    ),
+    (
+        "Measurement for improvement (retired)",
+        "Regional improvement academy",
+        Level.FOUNDATION,
+        "Replaced by the e-learning in 2024.",
+        False,
+    ),
+    (
+        PRACTITIONER,
+        "Demo Trust QI team",
+        Level.PRACTITIONER,
+        "Six months leading a real project with a coach: aims, driver diagrams, SPC.",
+        True,
+    ),
+    (
+        LEADING,
+        "Regional improvement academy",
+        Level.PRACTITIONER,
+        "Three days on running an improvement project and its team.",
+        True,
+    ),
+    (
+        COACH_PROGRAMME,
+        "Demo Trust QI team",
+        Level.ADVANCED,
+        "A year learning to coach teams and teach the method.",
+        True,
+    ),
+    (
+        FELLOWSHIP,
+        "National improvement faculty",
+        Level.EXPERT,
+        "For those who lead improvement across a system and teach other coaches.",
+        True,
+    ),
+]
 
 # Each unit's staff, and the trained people in it beyond the demo logins:
 # (foundation only, practitioners, advanced, experts).
@@ -90,31 +125,113 @@ LOGINS = [
     ("board@demo.example", [(IN_A_DAY, 3)]),
 ]
 
-FIRST = ["Amara", "Ben", "Chloe", "Daniel", "Ellie", "Farah", "George", "Hannah", "Imran",
-         "Jess", "Kofi", "Laura", "Mohammed", "Niamh", "Owen", "Pooja", "Rhys", "Sarah",
-         "Tariq", "Una", "Victor", "Wendy", "Yusuf", "Zoe", "Aled", "Bethan", "Callum",
-         "Dev", "Emma", "Femi", "Gemma", "Harry", "Isla", "Jamal", "Katie", "Leon"]  # fmt: skip
-LAST = ["Adams", "Begum", "Clarke", "Davies", "Edwards", "Fisher", "Griffiths", "Hussain",
-        "Ibrahim", "Jenkins", "Khan", "Lewis", "Morgan", "Nowak", "Osei", "Patel", "Quinn",
-        "Roberts", "Singh", "Thomas", "Usman", "Vaughan", "Walsh", "Young"]  # fmt: skip
+FIRST = [
+    "Amara",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Ellie",
+    "Farah",
+    "George",
+    "Hannah",
+    "Imran",
+    "Jess",
+    "Kofi",
+    "Laura",
+    "Mohammed",
+    "Niamh",
+    "Owen",
+    "Pooja",
+    "Rhys",
+    "Sarah",
+    "Tariq",
+    "Una",
+    "Victor",
+    "Wendy",
+    "Yusuf",
+    "Zoe",
+    "Aled",
+    "Bethan",
+    "Callum",
+    "Dev",
+    "Emma",
+    "Femi",
+    "Gemma",
+    "Harry",
+    "Isla",
+    "Jamal",
+    "Katie",
+    "Leon",
+]
+LAST = [
+    "Adams",
+    "Begum",
+    "Clarke",
+    "Davies",
+    "Edwards",
+    "Fisher",
+    "Griffiths",
+    "Hussain",
+    "Ibrahim",
+    "Jenkins",
+    "Khan",
+    "Lewis",
+    "Morgan",
+    "Nowak",
+    "Osei",
+    "Patel",
+    "Quinn",
+    "Roberts",
+    "Singh",
+    "Thomas",
+    "Usman",
+    "Vaughan",
+    "Walsh",
+    "Young",
+]
 
 # (who, kind, project title or None, days ago, what they learned)
 ENGAGEMENTS = [
-    (BOARD, "visit", "Falls huddle at handover", 20,
-     "The huddle takes two minutes and the healthcare assistants lead it; night staff want "
-     "it too."),
-    (BOARD, "story", None, 48,
-     "A daughter told the board how her father fell twice in a week; the falls clinic's "
-     "referral to strength and balance classes is what helped."),
-    (BOARD, "visit", "Sepsis: antibiotics within the hour", 75,
-     "The sepsis trolley saves minutes, but agency staff do not know where it is kept."),
-    (BOARD, "visit", "Wellbeing check-ins to reduce sickness absence", 130,
-     "HR's check-ins are popular; managers asked for the absence data weekly, not monthly."),
+    (
+        BOARD,
+        "visit",
+        "Falls huddle at handover",
+        20,
+        "The huddle takes two minutes and the healthcare assistants lead it; night staff want "
+        "it too.",
+    ),
+    (
+        BOARD,
+        "story",
+        None,
+        48,
+        "A daughter told the board how her father fell twice in a week; the falls clinic's "
+        "referral to strength and balance classes is what helped.",
+    ),
+    (
+        BOARD,
+        "visit",
+        "Sepsis: antibiotics within the hour",
+        75,
+        "The sepsis trolley saves minutes, but agency staff do not know where it is kept.",
+    ),
+    (
+        BOARD,
+        "visit",
+        "Wellbeing check-ins to reduce sickness absence",
+        130,
+        "HR's check-ins are popular; managers asked for the absence data weekly, not monthly.",
+    ),
     (BOARD, "learning", None, 200, "Joined the improvement showcase: eleven teams presented."),
-    (QI, "visit", "Hip fracture: theatre within 36 hours", 95,
-     "The trauma list model works on weekdays; weekends still wait for a second theatre."),
+    (
+        QI,
+        "visit",
+        "Hip fracture: theatre within 36 hours",
+        95,
+        "The trauma list model works on weekdays; weekends still wait for a second theatre.",
+    ),
     (BOARD, "story", None, 420, "Heard from a district nurse about insulin visits running late."),
-]  # fmt: skip
+]
 
 # (project title, partner e-mail): more teams with a lived-experience partner.
 PARTNERS = [
@@ -132,9 +249,14 @@ def _catalogue(organisation: Organisation, qi: User) -> None:
     for name, provider, level, description, offered in CATALOGUE:
         if not Course.objects.filter(organisation=organisation, name=name).exists():
             services.course_create(
-                by=qi, organisation=organisation, name=name, level=level, provider=provider,
-                description=description, is_active=offered,
-            )  # fmt: skip
+                by=qi,
+                organisation=organisation,
+                name=name,
+                level=level,
+                provider=provider,
+                description=description,
+                is_active=offered,
+            )
 
 
 def _headcounts(organisation: Organisation, qi: User) -> None:
@@ -183,8 +305,9 @@ def _export_rows(today: date) -> list[str]:
         membership = user.memberships.filter(organisation__slug=ORGANISATION).first()
         unit = membership.home_unit.name if membership and membership.home_unit else ""
         for course, months in courses:
-            rows.append(f"{email},{user.full_name},{unit},{course},"
-                        f"{_months_ago(today, months):%d/%m/%Y}")  # fmt: skip
+            rows.append(
+                f"{email},{user.full_name},{unit},{course},{_months_ago(today, months):%d/%m/%Y}"
+            )
     return rows
 
 
@@ -246,9 +369,13 @@ def _engagements(organisation: Organisation, today: date) -> None:
         if leader is None or (title and project is None):
             continue
         services.engagement_record(
-            by=leader, organisation=organisation, kind=kind, project=project,
-            happened_on=today - timedelta(days=days), learned=learned,
-        )  # fmt: skip
+            by=leader,
+            organisation=organisation,
+            kind=kind,
+            project=project,
+            happened_on=today - timedelta(days=days),
+            learned=learned,
+        )
 
 
 def seed() -> None:
@@ -269,10 +396,12 @@ def seed() -> None:
     lead = services.person_ensure(user=qi, organisation=organisation)
     if not lead.set_level:
         services.person_set_level(
-            by=qi, person=lead, level=Level.EXPERT,
+            by=qi,
+            person=lead,
+            level=Level.EXPERT,
             reason="Recognised by peers: leads the trust's improvement faculty and teaches "
             "the coach programme.",
-        )  # fmt: skip
+        )
     _partners(organisation, qi)
     _waiting_for_approval(organisation, today)
     _engagements(organisation, today)

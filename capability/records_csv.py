@@ -84,8 +84,10 @@ def _columns(header: list[str]) -> list[str | None]:
         columns.append(name)
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
-        raise _invalid(f"The file needs the column{'s' * (len(missing) > 1)} "
-                       f"{' and '.join(missing)}.", "header")  # fmt: skip
+        raise _invalid(
+            f"The file needs the column{'s' * (len(missing) > 1)} {' and '.join(missing)}.",
+            "header",
+        )
     return columns
 
 

@@ -55,13 +55,15 @@ def skills_found_and_connected(organisation: Organisation, as_of: date) -> Evide
     by_level = Counter(level for pk, level in skilled.items() if pk not in unlisted)
     coaches = (
         ProjectMember.objects.filter(
-            project__organisation=organisation, project__status__in=OPEN,
+            project__organisation=organisation,
+            project__status__in=OPEN,
             role=ProjectMember.Role.COACH,
         )
         .values("user_id")
+        .order_by()
         .distinct()
         .count()
-    )  # fmt: skip
+    )
     listed = len(skilled) - len(unlisted)
     return Evidence(
         statement=(
@@ -123,11 +125,14 @@ def method_in_use(organisation: Organisation, as_of: date) -> Evidence:
         for name, count in sorted(by_division.items())
     ]
     rows += [
-        row(p.title, f"{where(p)} · last cycle "
+        row(
+            p.title,
+            f"{where(p)} · last cycle "
             + (f"{last_cycle[p.pk]:%d %b %Y}" if p.pk in last_cycle else "never"),
-            project_url(p.pk))
+            project_url(p.pk),
+        )
         for p in sorted(projects, key=lambda p: (p.pk in recent, p.title))
-    ]  # fmt: skip
+    ]
     return Evidence(
         statement=(
             f"{len(recent)} of {plural(len(projects), 'project')} under way ran a PDSA cycle in "
@@ -138,15 +143,17 @@ def method_in_use(organisation: Organisation, as_of: date) -> Evidence:
             figure(f"Projects with a cycle in {RECENT_DAYS} days", len(recent)),
             figure("Share of projects under way", share(len(recent), len(projects)), "%"),
             figure("PDSA cycles in 12 months", total),
-            *[figure(f"Cycles a month: {name}", round(count / 12, 1))
-              for name, count in sorted(by_division.items())],
+            *[
+                figure(f"Cycles a month: {name}", round(count / 12, 1))
+                for name, count in sorted(by_division.items())
+            ],
         ],
         method=f"PDSA cycles by the day they ran (started, else planned, else logged). Of the "
         f"{LIVE_WORDS}, those whose latest cycle ran in the {RECENT_DAYS} days to the date; "
         "cycles a month by the division of each project's unit.",
         source={"label": "The projects and divisions behind it", "url": ""},
         rows=rows,
-    )  # fmt: skip
+    )
 
 
 @evidence_for("C3")
@@ -175,18 +182,23 @@ def celebrated_and_spread(organisation: Organisation, as_of: date) -> Evidence:
     start, end = year_before(as_of)
     celebrations = list(
         Notification.objects.filter(
-            organisation=organisation, kind__in=CELEBRATION_KINDS,
-            created_at__gte=start, created_at__lt=end,
+            organisation=organisation,
+            kind__in=CELEBRATION_KINDS,
+            created_at__gte=start,
+            created_at__lt=end,
         )
         .values("kind", "subject_type", "subject_id", "period", "project__title", "project_id")
+        .order_by()
         .distinct()
-    )  # fmt: skip
+    )
     adopted = list(
         ChangeIdea.objects.filter(
-            project__organisation=organisation, status=ChangeIdea.Status.ADOPTED,
-            status_changed_at__gte=start, status_changed_at__lt=end,
+            project__organisation=organisation,
+            status=ChangeIdea.Status.ADOPTED,
+            status_changed_at__gte=start,
+            status_changed_at__lt=end,
         ).select_related("project", "project__unit")
-    )  # fmt: skip
+    )
     spread = Adoption.objects.filter(
         candidate__organisation=organisation,
         status__in=[Adoption.Status.ADOPTED, Adoption.Status.ADAPTED],
@@ -195,10 +207,13 @@ def celebrated_and_spread(organisation: Organisation, as_of: date) -> Evidence:
     ).count()
     celebrated_projects = {c["project_id"] for c in celebrations if c["project_id"]}
     rows = [
-        row(idea.title, f"adopted by {idea.project.title} ({idea.project.unit.name})",
-            project_url(idea.project_id))
+        row(
+            idea.title,
+            f"adopted by {idea.project.title} ({idea.project.unit.name})",
+            project_url(idea.project_id),
+        )
         for idea in adopted
-    ]  # fmt: skip
+    ]
     return Evidence(
         statement=(
             f"In the 12 months to the date: {plural(len(celebrations), 'win')} celebrated "
@@ -230,10 +245,12 @@ def partners_on_teams(organisation: Organisation, as_of: date) -> Evidence:
             figure("Projects under way", whole.projects),
             figure("With a lived-experience partner", whole.with_partner),
             figure("Share with a partner", whole.percent, "%"),
-            *[figure(f"Share with a partner: {s.name}", s.percent, "%")
-              for s in involvement["divisions"]],
+            *[
+                figure(f"Share with a partner: {s.name}", s.percent, "%")
+                for s in involvement["divisions"]
+            ],
         ],
         method=f"Of the {LIVE_WORDS}, those with a lived-experience partner named on the team.",
         source={"label": "Lived-experience partners", "url": reverse("partners-page")},
         rows=[row(s.name[:1].upper() + s.name[1:], s.words) for s in involvement["divisions"]],
-    )  # fmt: skip
+    )

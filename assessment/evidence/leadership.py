@@ -35,6 +35,7 @@ def board_engagement(organisation: Organisation, as_of: date) -> Evidence:
             user_id__in=board.values("user_id"),
         )
         .values_list("project_id", flat=True)
+        .order_by()
         .distinct()
     )
     titles = {project.pk: project for project in projects}

@@ -35,10 +35,13 @@ def projects_serving_the_aims(organisation: Organisation, as_of: date) -> Eviden
     serving = _serving_an_aim(organisation, [p.pk for p in projects])
     linked = len(serving)
     rows = [
-        row(p.title, f"{where(p)} · {'serves an aim' if p.pk in serving else 'serves no aim'}",
-            project_url(p.pk))
+        row(
+            p.title,
+            f"{where(p)} · {'serves an aim' if p.pk in serving else 'serves no aim'}",
+            project_url(p.pk),
+        )
         for p in sorted(projects, key=lambda p: (p.pk in serving, p.title))
-    ]  # fmt: skip
+    ]
     return Evidence(
         statement=(
             f"{linked} of {plural(len(projects), 'project')} under way "
@@ -96,12 +99,15 @@ def expertise_on_the_aims(organisation: Organisation, as_of: date) -> Evidence:
         "lead or coach such a project.",
         source={"label": "The skills directory", "url": reverse("directory-page")},
         rows=[
-            row(p.title, f"{where(p)} · {'serves an aim' if p.pk in serving else 'serves no aim'}",
-                project_url(p.pk))
+            row(
+                p.title,
+                f"{where(p)} · {'serves an aim' if p.pk in serving else 'serves no aim'}",
+                project_url(p.pk),
+            )
             for p in projects
             if p.pk in coached
         ],
-    )  # fmt: skip
+    )
 
 
 @evidence_for("O4")

@@ -30,13 +30,15 @@ def support_service_projects(organisation: Organisation, as_of: date) -> Evidenc
         ),
         figures=[
             figure("Support service projects under way", len(theirs)),
-            *[figure(f"Projects in {Unit.Kind(kind).label}", by_service[kind])
-              for kind in SUPPORT_KINDS],
+            *[
+                figure(f"Projects in {Unit.Kind(kind).label}", by_service[kind])
+                for kind in SUPPORT_KINDS
+            ],
         ],
         method=f"The {LIVE_WORDS} in units that are HR, finance, IT or estates (or beneath one).",
         source={"label": "The projects behind it", "url": ""},
         rows=[row(p.title, where(p), project_url(p.pk)) for p in theirs],
-    )  # fmt: skip
+    )
 
 
 @evidence_for("S3")
@@ -55,14 +57,18 @@ def support_services_trained(organisation: Organisation, as_of: date) -> Evidenc
         ),
         figures=[
             figure("Support services' headcount", support.headcount),
-            *[figure(f"Support services {t.label.lower()}: trained", t.trained)
-              for t in support.tiers],
-            *[figure(f"Support services {t.label.lower()}: target", t.target)
-              for t in support.tiers],
+            *[
+                figure(f"Support services {t.label.lower()}: trained", t.trained)
+                for t in support.tiers
+            ],
+            *[
+                figure(f"Support services {t.label.lower()}: target", t.target)
+                for t in support.tiers
+            ],
         ],
         method="The capability pyramid for the units that are HR, finance, IT or estates: "
         "people trained to at least each level against the dosing ratios applied to their "
         "headcount; their projects under way.",
         source={"label": "The capability pyramid", "url": reverse("capability-page")},
         rows=[row(service.name, service.words) for service in data["services"]],
-    )  # fmt: skip
+    )

@@ -42,12 +42,15 @@ def bold_aims_measured(organisation: Organisation, as_of: date) -> Evidence:
             "" if measure["points"] >= TRIAL_LIMIT_POINTS else ", not yet enough for SPC"
         )
         rows.append(row(aim.title, detail, reverse("measure-chart-svg", args=[measure["id"]])))
+    statement = (
+        f"{len(read)} of our {plural(len(aims), 'bold aim')} "
+        f"{'has' if len(read) == 1 else 'have'} a measure with enough data "
+        f"({TRIAL_LIMIT_POINTS} points or more) to be read with statistical process control."
+        if aims
+        else "No bold aims are set in Ripple yet."
+    )
     return Evidence(
-        statement=(
-            f"{len(read)} of our {plural(len(aims), 'bold aim')} "
-            f"{'has' if len(read) == 1 else 'have'} a measure with enough data "
-            f"({TRIAL_LIMIT_POINTS} points or more) to be read with statistical process control."
-        ),
+        statement=statement,
         figures=[
             figure("Bold aims", len(aims)),
             figure("Measured with SPC", len(read)),
@@ -71,6 +74,7 @@ def investment_in_capability(organisation: Organisation, as_of: date) -> Evidenc
                 completed_on__lte=end,
             )
             .values("person_id")
+            .order_by()
             .distinct()
             .count()
         )

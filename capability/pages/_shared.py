@@ -50,12 +50,12 @@ def section_links(request: HttpRequest, organisation: Organisation) -> list[dict
             ("Training records", "training-records-page", 0),
             ("Approvals", "approvals-page", selectors.pending_count(user=user)),
             ("Courses", "courses-page", 0),
-            ("Headcounts and targets", "targets-page", 0),
+            ("Targets", "targets-page", 0),
         ]
     pages.append(("Skills directory", "directory-page", 0))
     if reader:
         pages += [
-            ("Lived-experience partners", "partners-page", 0),
+            ("Partners", "partners-page", 0),
             ("Visits and stories", "engagement-page", 0),
         ]
     links = []
@@ -65,7 +65,9 @@ def section_links(request: HttpRequest, organisation: Organisation) -> list[dict
             {
                 "label": label,
                 "url": with_organisation(url, organisation, request),
-                "current": request.path == url,
+                # The pyramid is the section's root: only its own address marks it.
+                "current": request.path == url
+                or (name != "capability-page" and request.path.startswith(url)),
                 "badge": badge,
             }
         )

@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from backend.idempotency import idempotent_page
-from backend.models import Organisation
+from backend.models import Organisation, User
 from backend.pages import PageForm, invalid_form_response, save_or_refuse
 from capability import levels, selectors, services
 from capability.models import Course
 from capability.pages._shared import organisation_of, section_links, with_organisation
+from capability.selectors import course_list
 from capability.services.records import EVIDENCE_MAX_BYTES
 
 
@@ -50,11 +51,11 @@ class OwnRecordForm(PageForm):
         required=False,
     )
 
-    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+    def __init__(self, *args, user: User, organisation: Organisation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = Course.objects.filter(
+        self.fields["course"].queryset = course_list(user=user).filter(
             organisation=organisation, is_active=True
-        ).order_by("level", "name")
+        )
 
 
 class ListingForm(PageForm):
@@ -88,7 +89,7 @@ def _context(request: HttpRequest, organisation: Organisation, **given) -> dict:
         "level_label": levels.label(person.level if person else ""),
         "level_description": levels.DESCRIPTIONS.get(person.level) if person else None,
         "records": records,
-        "form": given.get("form") or OwnRecordForm(organisation=organisation),
+        "form": given.get("form") or OwnRecordForm(user=request.user, organisation=organisation),
         "listing_form": given.get("listing_form")
         or ListingForm(initial={"listed": "yes" if person is None or person.listed else "no"}),
         "directory_url": with_organisation(reverse("directory-page"), organisation, request),
@@ -108,7 +109,7 @@ def my_training(request: HttpRequest) -> HttpResponse:
 def my_record_add(request: HttpRequest) -> HttpResponse:
     """Add a course you did; the QI team approves it before it counts."""
     organisation = _organisation(request)
-    form = OwnRecordForm(request.POST, request.FILES, organisation=organisation)
+    form = OwnRecordForm(request.POST, request.FILES, user=request.user, organisation=organisation)
     if form.is_valid():
         data = form.cleaned_data
 

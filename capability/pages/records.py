@@ -92,9 +92,9 @@ def records_import_page(request: HttpRequest) -> HttpResponse:
         "organisation": organisation,
         "links": section_links(request, organisation),
         "form": form,
-        "courses": selectors.course_list(user=request.user)
-        .filter(organisation=organisation, is_active=True)
-        .order_by("level", "name"),
+        "courses": selectors.course_list(user=request.user).filter(
+            organisation=organisation, is_active=True
+        ),
     }
     if request.method == "POST" and form.is_valid():
         raw = form.cleaned_data["file"].read()

@@ -29,8 +29,9 @@ def _keeper_organisation(request: HttpRequest, action: str) -> Organisation:
 
 
 class CourseForm(PageForm):
-    name = forms.CharField(label="Name", max_length=200,
-                           error_messages={"required": "Enter the course's name"})  # fmt: skip
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter the course's name"}
+    )
     provider = forms.CharField(label="Who runs it (optional)", max_length=200, required=False)
     level = forms.ChoiceField(
         label="The level it gives",
@@ -62,7 +63,7 @@ def courses_page(request: HttpRequest) -> HttpResponse:
         {
             "organisation": organisation,
             "links": section_links(request, organisation),
-            "courses": courses.order_by("-is_active", "level", "name"),
+            "courses": courses.order_by("-is_active", "level_rank", "name"),
             "descriptions": [
                 (levels.label(lvl), levels.DESCRIPTIONS[lvl]) for lvl in levels.LEVELS
             ],
@@ -211,9 +212,10 @@ def ratios_save(request: HttpRequest) -> HttpResponse:
             messages.success(request, "The dosing ratios are saved; the targets follow them.")
             return redirect("targets-page")
     return invalid_form_response(
-        request, "capability/targets.html",
+        request,
+        "capability/targets.html",
         _targets_context(request, organisation, ratios_form=form),
-    )  # fmt: skip
+    )
 
 
 def _save_headcounts(request: HttpRequest, form: HeadcountsForm) -> bool:

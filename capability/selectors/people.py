@@ -19,10 +19,22 @@ from projects.lifecycle import OPEN
 from projects.models import ProjectMember
 
 
+def _level_rank(field: str = "level") -> Case:
+    return Case(
+        *[When(**{field: level}, then=Value(levels.rank(level))) for level in levels.LEVELS],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
 def course_list(*, user: User) -> QuerySet[Course]:
-    """The catalogues of the user's organisations: every member reads them."""
-    return Course.objects.filter(organisation_id__in=organisation_ids(user=user)).select_related(
-        "organisation"
+    """The catalogues of the user's organisations (every member reads them), in the
+    order of the escalator, then by name."""
+    return (
+        Course.objects.filter(organisation_id__in=organisation_ids(user=user))
+        .select_related("organisation")
+        .annotate(level_rank=_level_rank())
+        .order_by("level_rank", "name")
     )
 
 
@@ -102,11 +114,7 @@ def with_experience(people: QuerySet[Person]) -> QuerySet[Person]:
         projects_led=_count_of(_team_places(ProjectMember.Role.LEAD)),
         coaching=_count_of(_team_places(ProjectMember.Role.COACH, open_only=True)),
         cycles_run=Coalesce(Subquery(cycles, output_field=IntegerField()), Value(0)),
-        level_rank=Case(
-            *[When(level=level, then=Value(levels.rank(level))) for level in levels.LEVELS],
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
+        level_rank=_level_rank(),
     )
 
 

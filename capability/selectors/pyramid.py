@@ -45,8 +45,10 @@ class Tier:
 
     @property
     def share(self) -> float:
-        """Trained as a share of the target (1.0 when there is no target)."""
-        return 1.0 if self.target == 0 else self.trained / self.target
+        """Trained as a share of the target; with no target, all or nothing."""
+        if self.target == 0:
+            return 1.0 if self.trained else 0.0
+        return self.trained / self.target
 
 
 @dataclass

@@ -47,6 +47,7 @@ def levels_refresh(*, person_ids: Iterable[int], by: User | None, reason: str) -
                 person_id__in=batch, status=TrainingRecord.Status.APPROVED
             )
             .values_list("person_id", "course__level")
+            .order_by()
             .distinct()
         )
         for person_id, level in approved:

@@ -241,9 +241,12 @@ def _people_for(
     )
     if moved:
         bulk_update_with_history(
-            list(moved.values()), Person, ["full_name", "unit"], default_user=by,
+            list(moved.values()),
+            Person,
+            ["full_name", "unit"],
+            default_user=by,
             default_change_reason="Name or unit updated from HR.",
-        )  # fmt: skip
+        )
     people = {**catalogue.people}
     if made and made[0].pk is None:  # a database that does not return ids from bulk inserts
         made = list(Person.objects.filter(organisation=organisation, email__in=list(fresh)))
@@ -287,22 +290,32 @@ def records_import(*, by: User, organisation: Organisation, raw: bytes) -> Impor
         if found is None:
             new.append(
                 TrainingRecord(
-                    person_id=key[0], course_id=key[1], completed_on=key[2],
-                    evidence_url=row.evidence_url, status=Status.APPROVED, source=Source.IMPORT,
-                    added_by=by, decided_by=by, decided_at=now,
+                    person_id=key[0],
+                    course_id=key[1],
+                    completed_on=key[2],
+                    evidence_url=row.evidence_url,
+                    status=Status.APPROVED,
+                    source=Source.IMPORT,
+                    added_by=by,
+                    decided_by=by,
+                    decided_at=now,
                 )
-            )  # fmt: skip
+            )
         elif found.status != Status.APPROVED:
             found.status, found.decided_by, found.decided_at = Status.APPROVED, by, now
             found.decline_reason = ""
             approve.append(found)
-    bulk_create_with_history(new, TrainingRecord, default_user=by,
-                             default_change_reason="Imported from HR.")  # fmt: skip
+    bulk_create_with_history(
+        new, TrainingRecord, default_user=by, default_change_reason="Imported from HR."
+    )
     if approve:
         bulk_update_with_history(
-            approve, TrainingRecord, ["status", "decided_by", "decided_at", "decline_reason"],
-            default_user=by, default_change_reason="Confirmed by the HR import.",
-        )  # fmt: skip
+            approve,
+            TrainingRecord,
+            ["status", "decided_by", "decided_at", "decline_reason"],
+            default_user=by,
+            default_change_reason="Confirmed by the HR import.",
+        )
     changed = levels_refresh(
         person_ids={key[0] for key in wanted}, by=by, reason="Training records imported from HR."
     )
