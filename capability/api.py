@@ -336,7 +336,8 @@ class DirectoryView(mixins.ListModelMixin, viewsets.GenericViewSet):
         ]
     )
     def list(self, request: Request, *args, **kwargs) -> Response:
-        return super().list(request, *args, **kwargs)
+        page = selectors.with_experience(self.paginate_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def get_queryset(self):
         organisation = _organisation(self.request, selectors.MEMBER_ROLES, "")

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from backend.filters import UserFilterSet
-from backend.models import Organisation
+from backend.models import Organisation, User
 from capability import levels
 from capability.levels import Level
 from capability.models import Person, TrainingRecord
 from capability.tree import UnitTree
+from projects.lifecycle import OPEN
+from projects.models import ProjectMember
 
 
 class Experience:
@@ -24,7 +26,16 @@ class Experience:
         (CYCLES, "Has run PDSA cycles"),
         (COACHING, "Coaches projects now"),
     )
-    FIELDS = {LED: "projects_led", CYCLES: "cycles_run", COACHING: "coaching"}
+
+    @classmethod
+    def done(cls, kind: str) -> QuerySet:
+        """What a person (by ``user_id``) must have done to have this experience."""
+        if kind == cls.CYCLES:
+            return User.objects.filter(pk=OuterRef("user_id"), owned_cycles__isnull=False)
+        places = ProjectMember.objects.filter(user_id=OuterRef("user_id"))
+        if kind == cls.LED:
+            return places.filter(role=ProjectMember.Role.LEAD)
+        return places.filter(role=ProjectMember.Role.COACH, project__status__in=OPEN)
 
 
 def _name_or_email(queryset: QuerySet, value: str, prefix: str = "") -> QuerySet:
@@ -98,7 +109,7 @@ class DirectoryFilter(UserFilterSet):
         return queryset.filter(unit_id__in=tree.beneath(int(value)))
 
     def filter_experience(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(**{f"{Experience.FIELDS[value]}__gt": 0})
+        return queryset.filter(Exists(Experience.done(value)))
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return _name_or_email(queryset, value)

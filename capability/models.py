@@ -13,6 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from backend.models import Organisation, Unit
+from capability import levels
 from capability.levels import Level
 from projects.models import Project
 
@@ -68,6 +69,9 @@ class Person(models.Model):
         Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
     )
     level = models.CharField(max_length=20, choices=Level.choices, blank=True, db_index=True)
+    # The level's place on the escalator (0 for none), kept beside it so the skills
+    # directory lists the highest first straight from an index.
+    level_rank = models.PositiveSmallIntegerField(default=0, editable=False)
     records_level = models.CharField(max_length=20, choices=Level.choices, blank=True)
     set_level = models.CharField(
         max_length=20,
@@ -105,11 +109,30 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=Q(set_level="") | ~Q(set_reason=""), name="person_set_level_says_why"
             ),
+            models.CheckConstraint(
+                condition=Q(level="", level_rank=0)
+                | Q(level=Level.FOUNDATION, level_rank=1)
+                | Q(level=Level.PRACTITIONER, level_rank=2)
+                | Q(level=Level.ADVANCED, level_rank=3)
+                | Q(level=Level.EXPERT, level_rank=4),
+                name="person_level_rank_follows_level",
+            ),
         ]
-        indexes = [models.Index(fields=["organisation", "level"])]
+        indexes = [
+            models.Index(fields=["organisation", "level"]),
+            models.Index(
+                fields=["organisation", "-level_rank", "full_name", "id"],
+                condition=Q(listed=True),
+                name="person_directory_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def put_level(self, level: str) -> None:
+        """Set the level in force, and its rank with it."""
+        self.level, self.level_rank = level, levels.rank(level)
 
 
 class TrainingRecord(models.Model):
@@ -157,7 +180,17 @@ class TrainingRecord(models.Model):
                 name="training_record_declined_says_why",
             ),
         ]
-        indexes = [models.Index(fields=["status", "completed_on"])]
+        indexes = [
+            models.Index(fields=["status", "completed_on"]),
+            models.Index(fields=["-completed_on", "-id"], name="training_record_newest"),
+            # Training each quarter reads this alone (PostgreSQL: an index-only scan).
+            models.Index(
+                fields=["course", "completed_on"],
+                include=["person"],
+                condition=Q(status="approved"),
+                name="training_record_approved",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person}: {self.course} ({self.completed_on:%d %b %Y})"

@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 
 from assessment.models import Answer, Assessment
 from backend.models import Membership, Organisation, Unit, User
-from capability.levels import Level
+from capability.levels import Level, rank
 from capability.models import Course, Engagement, Headcount, Person, TrainingRecord
 from pdsa.models import Cycle, CycleQuestion, CycleTask
 from projects.models import (
@@ -302,6 +302,8 @@ class PersonFactory(DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     email = factory.Sequence(lambda n: f"person{n}@example.nhs.uk")
     full_name = factory.Faker("name", locale="en_GB")
+    level = ""
+    level_rank = factory.LazyAttribute(lambda person: rank(person.level))
 
 
 class TrainingRecordFactory(DjangoModelFactory):

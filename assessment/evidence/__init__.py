@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from backend.models import Organisation
 
-ROWS_KEPT = 200
+ROWS_KEPT = 60
 
 
 @dataclass

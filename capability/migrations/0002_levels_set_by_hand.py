@@ -10,6 +10,7 @@ from django.utils import timezone
 
 REASON = "Set by hand on the membership before Ripple kept training records."
 LEVELS = {"foundation", "practitioner", "advanced", "expert"}
+RANKS = {"foundation": 1, "practitioner": 2, "advanced": 3, "expert": 4}
 
 
 def carry_levels_over(apps, schema_editor):
@@ -30,6 +31,7 @@ def carry_levels_over(apps, schema_editor):
         )
         person.user_id = person.user_id or membership.user_id
         person.set_level = person.level = membership.capability
+        person.level_rank = RANKS[membership.capability]
         person.set_reason = REASON
         person.set_at = now
         person.save()

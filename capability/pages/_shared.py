@@ -5,15 +5,39 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django import forms
+from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from backend.models import Organisation
 from backend.selectors import user_memberships
 from capability import selectors
 
 PAGE_SIZE = 50
+
+
+class LongSelect(forms.Select):
+    """A select of many options (every unit of a trust) drawn in one pass, where
+    Django's widget renders a template per option."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        # The form's NHS.UK markup knows Django's own Select by name, not this one.
+        attrs["class"] = attrs.get("class", "").replace("nhsuk-input", "nhsuk-select")
+        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(attrs), options)
 
 
 def organisation_of(request: HttpRequest, roles: Iterable[str], refusal: str) -> Organisation:
@@ -33,8 +57,11 @@ def with_organisation(url: str, organisation: Organisation, request: HttpRequest
     return f"{url}?{urlencode({'organisation': organisation.pk})}"
 
 
-def section_links(request: HttpRequest, organisation: Organisation) -> list[dict]:
-    """The capability section's pages this person may open, the current one marked."""
+def section_links(
+    request: HttpRequest, organisation: Organisation, *, pending: int | None = None
+) -> list[dict]:
+    """The capability section's pages this person may open, the current one marked
+    (``pending``: the approvals waiting, when the page has counted them already)."""
     user = request.user
     keeper = selectors.may(
         user=user, organisation_id=organisation.pk, roles=selectors.RECORD_KEEPER_ROLES
@@ -48,7 +75,11 @@ def section_links(request: HttpRequest, organisation: Organisation) -> list[dict
     if keeper:
         pages += [
             ("Training records", "training-records-page", 0),
-            ("Approvals", "approvals-page", selectors.pending_count(user=user)),
+            (
+                "Approvals",
+                "approvals-page",
+                selectors.pending_count(user=user) if pending is None else pending,
+            ),
             ("Courses", "courses-page", 0),
             ("Targets", "targets-page", 0),
         ]

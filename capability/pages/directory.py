@@ -15,7 +15,7 @@ from backend.pages import PageForm
 from capability import levels, selectors
 from capability.filters import Experience
 from capability.levels import Level
-from capability.pages._shared import PAGE_SIZE, organisation_of, section_links
+from capability.pages._shared import PAGE_SIZE, LongSelect, organisation_of, section_links
 
 
 class DirectoryForm(PageForm):
@@ -26,7 +26,7 @@ class DirectoryForm(PageForm):
         required=False,
         choices=[("", "Any level"), *Level.choices],
     )
-    unit = forms.ChoiceField(label="Works in", required=False)
+    unit = forms.ChoiceField(label="Works in", required=False, widget=LongSelect)
     experience = forms.ChoiceField(
         label="Experience", required=False, choices=[("", "Any"), *Experience.CHOICES]
     )
@@ -83,7 +83,10 @@ def directory_page(request: HttpRequest) -> HttpResponse:
             "links": section_links(request, organisation) if reader else [],
             "form": form,
             "page": page,
-            "rows": [{"person": person, "level": levels.label(person.level)} for person in page],
+            "rows": [
+                {"person": person, "level": levels.label(person.level)}
+                for person in selectors.with_experience(page)
+            ],
             "query": urlencode(wanted),
             "filtered": bool(wanted),
         },

@@ -34,12 +34,13 @@ def capability_page(request: HttpRequest) -> HttpResponse:
     keeper = selectors.may(
         user=request.user, organisation_id=organisation.pk, roles=selectors.RECORD_KEEPER_ROLES
     )
+    pending = selectors.pending_count(user=request.user) if keeper else 0
     return render(
         request,
         "capability/pyramid.html",
         {
             "organisation": organisation,
-            "links": section_links(request, organisation),
+            "links": section_links(request, organisation, pending=pending),
             "keeper": keeper,
             "ratios": [
                 (levels.label(level), percent_text(data["ratios"].percent(level)))
@@ -59,6 +60,6 @@ def capability_page(request: HttpRequest) -> HttpResponse:
             "quarters_svg": mark_safe(quarters_svg(quarters, ident="quarters")),  # noqa: S308
             "quarters_total": sum(quarter["total"] for quarter in quarters),
             "involvement": selectors.partner_involvement(organisation=organisation),
-            "pending": selectors.pending_count(user=request.user) if keeper else 0,
+            "pending": pending,
         },
     )

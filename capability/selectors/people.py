@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from backend.filters import apply_filters
 from backend.models import Organisation, User
@@ -69,7 +68,16 @@ def record_list(
 ) -> QuerySet[TrainingRecord]:
     """Training records the user may read: all of them where they keep the records, and
     their own."""
-    records = TrainingRecord.objects.filter(_kept_or_own(user, "person__")).select_related(
+    chosen = str((filters or {}).get("organisation", ""))
+    kept = organisation_ids(user=user, roles=RECORD_KEEPER_ROLES)
+    # Keeping one organisation's records, theirs include the user's own: no OR to plan
+    # around, so the newest records come straight off the index.
+    scope = (
+        Q(person__organisation_id=int(chosen))
+        if chosen.isdigit() and int(chosen) in kept
+        else _kept_or_own(user, "person__")
+    )
+    records = TrainingRecord.objects.filter(scope).select_related(
         "person", "person__unit", "course", "added_by", "decided_by"
     )
     if filters is not None:
@@ -87,50 +95,51 @@ def pending_count(*, user: User) -> int:
     ).count()
 
 
-def _count_of(queryset: QuerySet) -> Subquery:
-    return Coalesce(
-        Subquery(queryset.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
-        Value(0),
+def with_experience(people: Iterable[Person]) -> list[Person]:
+    """People with what they have done in Ripple, set on each: ``projects_led``,
+    ``cycles_run`` (cycles they own) and ``coaching`` (open projects they coach now), in
+    three grouped queries for however many people (a page of the directory)."""
+    people = list(people)
+    users = [person.user_id for person in people if person.user_id]
+    places = ProjectMember.objects.filter(user_id__in=users).order_by().values("user_id")
+    led = dict(
+        places.filter(role=ProjectMember.Role.LEAD)
+        .annotate(n=Count("pk"))
+        .values_list("user_id", "n")
     )
-
-
-def _team_places(role: str, *, open_only: bool = False) -> QuerySet:
-    places = ProjectMember.objects.filter(user_id=OuterRef("user_id"), role=role)
-    if open_only:
-        places = places.filter(project__status__in=OPEN)
-    # One row per person, counted: grouping by the user is what makes Count a count.
-    return places.order_by().values("user_id")
-
-
-def with_experience(people: QuerySet[Person]) -> QuerySet[Person]:
-    """People with what they have done in Ripple: projects led, PDSA cycles run (owned)
-    and the open projects they coach now, each one subquery (no row multiplication)."""
-    cycles = (
-        User.objects.filter(pk=OuterRef("user_id"))
+    coaching = dict(
+        places.filter(role=ProjectMember.Role.COACH, project__status__in=OPEN)
+        .annotate(n=Count("pk"))
+        .values_list("user_id", "n")
+    )
+    cycles = dict(
+        User.objects.filter(pk__in=users)
+        .order_by()
         .annotate(n=Count("owned_cycles"))
-        .values("n")[:1]
+        .values_list("pk", "n")
     )
-    return people.annotate(
-        projects_led=_count_of(_team_places(ProjectMember.Role.LEAD)),
-        coaching=_count_of(_team_places(ProjectMember.Role.COACH, open_only=True)),
-        cycles_run=Coalesce(Subquery(cycles, output_field=IntegerField()), Value(0)),
-        level_rank=_level_rank(),
-    )
+    for person in people:
+        person.projects_led = led.get(person.user_id, 0)
+        person.coaching = coaching.get(person.user_id, 0)
+        person.cycles_run = cycles.get(person.user_id, 0)
+    return people
 
 
 def directory(
     *, user: User, organisation: Organisation, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[Person]:
     """The skills directory: trained people of the organisation who have not opted out,
-    with their experience, highest level first. ``filters`` takes ``DirectoryFilter``'s
-    parameters (level at least, unit and everything beneath it, experience, name)."""
+    highest level first, then by name. ``filters`` takes ``DirectoryFilter``'s parameters
+    (level at least, unit and everything beneath it, experience, name). Their experience
+    is read for a page of them with ``with_experience``, never for the whole list."""
     if organisation.pk not in organisation_ids(user=user):
         return Person.objects.none()
-    people = with_experience(
+    people = (
         Person.objects.filter(organisation=organisation, listed=True)
         .exclude(level="")
         .select_related("unit")
-    ).order_by("-level_rank", "-projects_led", "-cycles_run", "full_name")
+        .order_by("-level_rank", "full_name", "id")
+    )
     if filters is not None:
         people = apply_filters(
             DirectoryFilter(filters, queryset=people, user=user, organisation=organisation)

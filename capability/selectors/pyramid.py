@@ -15,16 +15,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncQuarter
 
 from backend.models import Organisation, Unit
 from capability import levels
 from capability.models import DosingRatios, Headcount, Person, TrainingRecord
+from capability.training_cache import training_token
 from capability.tree import SUPPORT_KINDS, UnitTree
 from projects.periods import period_start
 
 QUARTERS_SHOWN = 8
+QUARTERS_KEPT = 60 * 60 * 24  # a day: the date moves on anyway
 
 
 @dataclass(frozen=True)
@@ -259,11 +262,24 @@ def trained_per_quarter(
     *, organisation: Organisation, as_of: date, quarters: int = QUARTERS_SHOWN
 ) -> list[dict]:
     """How many people completed an approved course at each level in each of the last
-    ``quarters`` quarters (a person counts once per level and quarter), in one query."""
+    ``quarters`` quarters (a person counts once per level and quarter): one query, kept
+    in the cache until the organisation's approved training changes."""
+    token = training_token(organisation.pk)
+    key = f"capability:quarters:{organisation.pk}:{token}:{as_of.isoformat()}:{quarters}"
+    found = cache.get(key)
+    if found is None:
+        found = _count_per_quarter(organisation, as_of, quarters)
+        cache.set(key, found, timeout=QUARTERS_KEPT)
+    return found
+
+
+def _count_per_quarter(organisation: Organisation, as_of: date, quarters: int) -> list[dict]:
     starts = quarter_starts(as_of, quarters)
     rows = (
+        # The catalogue is the organisation's, so its courses scope the records without
+        # joining every person.
         TrainingRecord.objects.filter(
-            person__organisation=organisation,
+            course__organisation=organisation,
             status=TrainingRecord.Status.APPROVED,
             completed_on__gte=starts[0],
             completed_on__lte=as_of,

@@ -14,6 +14,7 @@ from backend.models import User
 from capability import levels
 from capability.models import Person, TrainingRecord
 from capability.selectors.access import RECORD_KEEPER_ROLES, WHO_KEEPS_RECORDS, ensure
+from capability.training_cache import training_changed
 
 
 def ensure_keeper(*, by: User, organisation_id: int, action: str) -> None:
@@ -36,9 +37,11 @@ def levels_refresh(*, person_ids: Iterable[int], by: User | None, reason: str) -
     """Bring people's levels in step with their approved records: ``records_level`` is
     the highest level of an approved course, ``level`` the QI team's where they set one,
     else that. Saves (with history, saying ``reason``) only those that changed; returns
-    how many did. A few queries per 2,000 people."""
+    how many did. A few queries per 2,000 people. Every write to approved training
+    passes through here, so here the counts of training per quarter are renewed."""
     ids = sorted(set(person_ids))
     changed: list[Person] = []
+    organisations: set[int] = set()
     now = timezone.now()
     for batch in chunked(ids):
         highest: dict[int, str] = {}
@@ -53,16 +56,19 @@ def levels_refresh(*, person_ids: Iterable[int], by: User | None, reason: str) -
         for person_id, level in approved:
             highest[person_id] = levels.highest([highest.get(person_id, ""), level])
         for person in Person.objects.filter(pk__in=batch):
+            organisations.add(person.organisation_id)
             records_level = highest.get(person.pk, "")
             level = person.set_level or records_level
             if (person.records_level, person.level) != (records_level, level):
-                person.records_level, person.level, person.updated_at = records_level, level, now
+                person.records_level, person.updated_at = records_level, now
+                person.put_level(level)
                 changed.append(person)
+    training_changed(organisations)
     if changed:
         bulk_update_with_history(
             changed,
             Person,
-            ["records_level", "level", "updated_at"],
+            ["records_level", "level", "level_rank", "updated_at"],
             default_user=by,
             default_change_reason=reason,
         )

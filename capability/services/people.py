@@ -165,7 +165,7 @@ def person_set_level(*, by: User, person: Person, level: str, reason: str) -> Pe
     person.set_reason = reason if level else ""
     person.set_by = by if level else None
     person.set_at = timezone.now() if level else None
-    person.level = level or person.records_level
+    person.put_level(level or person.records_level)
     said = (
         f"Level set to {levels.label(level)}: {reason}"
         if level

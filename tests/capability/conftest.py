@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from backend.models import Membership, Organisation, Unit, User
 from capability.levels import Level
@@ -62,6 +63,14 @@ def plant(organisation: Organisation) -> dict[str, Unit]:
             parent=units.get(parent) if parent else None,
         )
     return units
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Counts of training are cached by organisation; each test starts from an empty cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

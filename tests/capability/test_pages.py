@@ -130,7 +130,7 @@ def test_a_decline_needs_a_reason(trust):
 
 def test_people_opt_out_of_the_directory(trust):
     services.person_ensure(user=trust.nurse, organisation=trust.organisation)
-    Person.objects.filter(user=trust.nurse).update(level=Level.FOUNDATION)
+    Person.objects.filter(user=trust.nurse).update(level=Level.FOUNDATION, level_rank=1)
 
     _client(trust.nurse).post("/capability/me/listing/", {"listed": "no"})
     directory = _client(trust.coach).get("/capability/directory/").content.decode()

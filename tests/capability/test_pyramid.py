@@ -198,6 +198,23 @@ def test_trained_per_quarter_counts_each_person_once_per_level_and_quarter(trust
     assert [q["by_level"] for q in quarters] == [[0, 0, 0, 0], [0, 2, 0, 0], [1, 0, 0, 0]]
 
 
+def test_training_per_quarter_is_kept_until_approved_training_changes(
+    trust, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    today = date(2026, 5, 20)
+    trained(trust, "Ward A", Level.FOUNDATION, 1, on=date(2026, 4, 2))
+    first = selectors.trained_per_quarter(organisation=trust.organisation, as_of=today)
+    with django_assert_num_queries(0):
+        again = selectors.trained_per_quarter(organisation=trust.organisation, as_of=today)
+    with django_capture_on_commit_callbacks(execute=True):
+        trained(trust, "Ward B", Level.FOUNDATION, 1, on=date(2026, 4, 3))
+
+    after = selectors.trained_per_quarter(organisation=trust.organisation, as_of=today)
+
+    assert first == again and first[-1]["total"] == 1
+    assert after[-1]["total"] == 2
+
+
 def test_the_pyramid_reads_in_the_same_queries_for_ten_people_or_a_hundred(
     trust, django_assert_max_num_queries
 ):
@@ -209,6 +226,7 @@ def test_the_pyramid_reads_in_the_same_queries_for_ten_people_or_a_hundred(
             organisation=trust.organisation,
             email=f"p{i}@x.example",
             level=Level.PRACTITIONER,
+            level_rank=2,
             unit=trust.units["Ward B" if i % 2 else "HR"],
         )
         for i in range(100)

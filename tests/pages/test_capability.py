@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from assessment import services as assessment_services
@@ -50,6 +51,7 @@ def _look(page: Any, name: str) -> None:
 def trust(transactional_db) -> dict[str, Any]:
     """Demo-sized, built quickly: Medicine, Surgery and Corporate, a catalogue, headcounts,
     trained people, a partner on a team, and last year's and this year's assessments."""
+    cache.clear()  # counts of training are cached by organisation
     organisation = OrganisationFactory(name="Riverside Trust", slug="riverside")
     site = UnitFactory(organisation=organisation, name="Riverside", level=Unit.Level.SITE)
     units = {}

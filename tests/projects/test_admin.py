@@ -88,9 +88,7 @@ def test_an_admin_edit_of_a_team_recomputes_the_progress_score(
     member = project.members.create(user=People(), role="member")
 
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(
-            f"/admin/projects/projectmember/{member.pk}/delete/", {"post": "yes"}
-        )
+        admin_client.post(f"/admin/projects/projectmember/{member.pk}/delete/", {"post": "yes"})
 
     project.refresh_from_db()
     assert project.progress_reason.startswith("0.5")
