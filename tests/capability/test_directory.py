@@ -85,6 +85,7 @@ def test_the_directory_reads_in_the_same_queries_for_any_number_of_people(
 ):
     for i in range(3):
         _person(trust, user=trust.person() if i == 0 else None, full_name=f"Person {i}")
+
     def read() -> list:
         return selectors.with_experience(
             selectors.directory(user=trust.nurse, organisation=trust.organisation)
