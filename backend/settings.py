@@ -240,6 +240,9 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "notifications.models.Kind",
         "SpreadCandidateStatusEnum": "spread.models.SpreadCandidate.Status",
         "AdoptionStatusEnum": "spread.models.Adoption.Status",
+        "EscalatorLevelEnum": "capability.levels.Level",
+        "TrainingRecordStatusEnum": "capability.models.TrainingRecord.Status",
+        "AssessmentStatusEnum": "assessment.models.Assessment.Status",
     },
 }
 

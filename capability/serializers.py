@@ -42,7 +42,7 @@ class PlaceSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class PersonSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSerializer):
+class PersonRecordSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSerializer):
     """A person's training record: who, where, the level in force and where it comes from.
     ``level`` is read-only: it follows the approved records, or the QI team sets it with
     ``POST .../level/`` (a reason is kept in the history)."""
@@ -138,7 +138,7 @@ class TrainingRecordSerializer(SafeTextMixin, serializers.ModelSerializer):
         return reverse("training-evidence", args=[record.pk])
 
 
-class DeclineSerializer(SafeTextMixin, serializers.Serializer):
+class RecordDeclineSerializer(SafeTextMixin, serializers.Serializer):
     reason = serializers.CharField(help_text="Why, so the person can put it right.")
 
 

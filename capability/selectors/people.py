@@ -38,6 +38,8 @@ def course_list(*, user: User) -> QuerySet[Course]:
 
 
 def _kept_or_own(user: User, prefix: str = "") -> Q:
+    if not user.is_authenticated:
+        return Q(pk__in=[])
     keeper_of = organisation_ids(user=user, roles=RECORD_KEEPER_ROLES)
     return Q(**{f"{prefix}organisation_id__in": keeper_of}) | Q(**{f"{prefix}user": user})
 
