@@ -151,6 +151,7 @@ class HeadcountsForm(PageForm):
         for unit in units:
             self.fields[f"unit_{unit.pk}"] = forms.IntegerField(
                 label=unit.name,
+                help_text=f"In {unit.parent.name}" if unit.parent else "",
                 required=False,
                 min_value=0,
                 initial=counts.get(unit.pk),
