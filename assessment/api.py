@@ -22,7 +22,7 @@ from assessment.serializers import (
     ComparisonSerializer,
     ReopenSerializer,
 )
-from backend.etags import ETagMixin, IfMatchMixin
+from backend.etags import ETagMixin, IfMatchMixin, etag_response
 from backend.idempotency import idempotent
 
 
@@ -43,6 +43,11 @@ class AssessmentViewSet(
 
     def get_queryset(self):
         return selectors.with_answers(selectors.assessment_list(user=self.request.user))
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        # Read once: the representation a write answers with is the same serializer's,
+        # over the same queryset, so the ETag matches.
+        return etag_response(self.get_serializer(self.get_object()).data)
 
     def perform_create(self, serializer: AssessmentSerializer) -> None:
         serializer.instance = services.assessment_start(

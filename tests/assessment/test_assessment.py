@@ -233,3 +233,14 @@ def test_the_page_reads_in_the_same_queries_however_much_is_written(
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(f"/assessment/{YEAR}/").status_code == 200
+
+
+def test_the_etag_of_a_read_is_the_one_a_refresh_needs(trust, this_year, api):
+    client = api(trust.qi)
+    url = f"/api/v1/assessments/{this_year.pk}/"
+    etag = client.get(url)["ETag"]
+
+    refreshed = client.post(f"{url}refresh/", HTTP_IF_MATCH=etag)
+    stale = client.post(f"{url}refresh/", HTTP_IF_MATCH='"not-it"')
+
+    assert refreshed.status_code == 200 and stale.status_code == 412
