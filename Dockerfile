@@ -15,7 +15,7 @@ COPY . .
 RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=build \
     python manage.py collectstatic --noinput -v 0 \
  && useradd --system --home /app ripple \
- && mkdir -p /app/var && chown ripple /app/var
+ && mkdir -p /app/var/media && chown -R ripple /app/var
 
 USER ripple
 EXPOSE 8000

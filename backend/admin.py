@@ -38,8 +38,8 @@ class UnitAdmin(SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "organisation", "role", "home_unit", "capability", "caseload_capacity"]
-    list_filter = ["organisation", "role", "capability"]
+    list_display = ["user", "organisation", "role", "home_unit", "caseload_capacity"]
+    list_filter = ["organisation", "role"]
     search_fields = ["user__email", "user__full_name"]
     list_select_related = ["user", "organisation", "home_unit"]
     raw_id_fields = ["user", "home_unit"]

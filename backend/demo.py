@@ -176,20 +176,8 @@ OTHER_TRUST_TREE = [
 # (email, full name, role, home unit, extra membership fields)
 DEMO_TRUST_PEOPLE = [
     ("nurse@demo.example", "Priya Shah", Role.FRONTLINE, "Ward 7 Elderly Care", {}),
-    (
-        "coach@demo.example",
-        "Sam Okafor",
-        Role.COACH,
-        "Elderly Care",
-        {"caseload_capacity": 8, "capability": Membership.Capability.ADVANCED},
-    ),
-    (
-        "qi@demo.example",
-        "Alex Morgan",
-        Role.QI_TEAM,
-        None,
-        {"capability": Membership.Capability.EXPERT},
-    ),
+    ("coach@demo.example", "Sam Okafor", Role.COACH, "Elderly Care", {"caseload_capacity": 8}),
+    ("qi@demo.example", "Alex Morgan", Role.QI_TEAM, None, {}),
     ("board@demo.example", "Helen Carter", Role.LEADER, None, {}),
     ("partner@demo.example", "Joan Williams", Role.LIVED_EXPERIENCE_PARTNER, None, {}),
     ("admin@demo.example", "Chris Taylor", Role.ADMIN, None, {}),
@@ -197,13 +185,7 @@ DEMO_TRUST_PEOPLE = [
     ("physio@demo.example", "Aisha Khan", Role.FRONTLINE, "Ward 8 Stroke", {}),
     ("dn@demo.example", "Mark Jones", Role.FRONTLINE, "District Nursing North", {}),
     ("hr@demo.example", "Ruth Green", Role.FRONTLINE, "HR", {}),
-    (
-        "coach2@demo.example",
-        "Nadia Ali",
-        Role.COACH,
-        "Surgery",
-        {"caseload_capacity": 6, "capability": Membership.Capability.PRACTITIONER},
-    ),
+    ("coach2@demo.example", "Nadia Ali", Role.COACH, "Surgery", {"caseload_capacity": 6}),
 ]
 
 OTHER_TRUST_PEOPLE = [

@@ -174,15 +174,6 @@ class Membership(models.Model):
         LIVED_EXPERIENCE_PARTNER = "lived_experience_partner", "Lived-experience partner"
         ADMIN = "admin", "Administrator"
 
-    class Capability(models.TextChoices):
-        """The QI skills escalator, from awareness to expert."""
-
-        AWARENESS = "awareness", "Awareness"
-        FOUNDATION = "foundation", "Foundation"
-        PRACTITIONER = "practitioner", "Practitioner"
-        ADVANCED = "advanced", "Advanced"
-        EXPERT = "expert", "Expert"
-
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
@@ -190,9 +181,6 @@ class Membership(models.Model):
     role = models.CharField(max_length=30, choices=Role.choices)
     home_unit = models.ForeignKey(
         Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="home_members"
-    )
-    capability = models.CharField(
-        max_length=20, choices=Capability.choices, default=Capability.AWARENESS
     )
     caseload_capacity = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="How many projects a coach can support at once."

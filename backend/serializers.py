@@ -107,7 +107,6 @@ class MembershipSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.Mod
             "organisation_name",
             "role",
             "home_unit",
-            "capability",
             "caseload_capacity",
             "created_at",
             "updated_at",
@@ -121,7 +120,7 @@ class MeMembershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "organisation", "role", "home_unit", "capability", "caseload_capacity"]
+        fields = ["id", "organisation", "role", "home_unit", "caseload_capacity"]
 
 
 class MeSerializer(serializers.ModelSerializer):

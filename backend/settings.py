@@ -53,7 +53,15 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # Ripple's own apps, in dependency order (each may import only those before it).
-RIPPLE_APPS = ["backend", "projects", "pdsa", "spread", "notifications"]
+RIPPLE_APPS = [
+    "backend",
+    "projects",
+    "capability",
+    "pdsa",
+    "spread",
+    "notifications",
+    "assessment",
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -262,6 +270,9 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "notifications.models.Kind",
         "SpreadCandidateStatusEnum": "spread.models.SpreadCandidate.Status",
         "AdoptionStatusEnum": "spread.models.Adoption.Status",
+        "EscalatorLevelEnum": "capability.levels.Level",
+        "TrainingRecordStatusEnum": "capability.models.TrainingRecord.Status",
+        "AssessmentStatusEnum": "assessment.models.Assessment.Status",
     },
 }
 
@@ -314,6 +325,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Uploaded files (evidence of training): served only through views that check who asks.
+MEDIA_ROOT = Path(env.str("RIPPLE_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
 
 # --- Security (on whenever DEBUG is off) --------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

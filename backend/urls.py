@@ -15,6 +15,8 @@ api_v1 = [
     path("", include("pdsa.api")),
     path("", include("spread.api")),
     path("", include("notifications.api")),
+    path("", include("capability.api")),
+    path("", include("assessment.api")),
 ]
 
 urlpatterns = [
@@ -39,6 +41,8 @@ urlpatterns = [
     path("", include("pdsa.comment_pages")),
     path("", include("notifications.caseload_pages")),
     path("", include("notifications.review_pages")),
+    path("", include("capability.pages")),
+    path("", include("assessment.pages")),
 ]
 
 _api_not_found = json_error_view(404, "not_found", "Not found.")

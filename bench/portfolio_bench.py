@@ -11,7 +11,10 @@ points each (about 217,000 points, showing shifts, trends, outliers and common c
 20,000 PDSA cycles (10 per project, most decided, some overdue), 6,000 change ideas (a
 fifth adopted) with what they taught, changes put forward for spread and taken up by
 other units, a celebration on every third project's outcome measure, and 20 coaches with
-100 projects each.
+100 projects each. For capability: a headcount for every unit (20,000 staff),
+10,000 people on the training records (the leads among them) with 13,000 approved courses
+across the last two years, and this year's self-assessment with its evidence computed
+(the time that takes is printed).
 
 Then it requests, as the people who would, each through Django's test client (the whole
 WSGI stack: middleware, knox token authentication, DRF, rendering; no socket, whose cost
@@ -30,6 +33,8 @@ would be the same for every endpoint and only shrink the ratios):
 - the pages, signed in with a session as a browser is: the spread review queue and a
   candidate's page as the QI team, the learning library searched for a word a twentieth
   of the ideas' learning holds, and the wins page, as a nurse.
+- the capability pyramid, the skills directory and the self-assessment, as the API's
+  JSON and as the pages (signed in with a session, the whole page rendered).
 
 Each is timed **cold** (the SPC cache emptied before every request, so every chart the
 view needs is analysed again; the database's own caches are warm) and **warm** (the SPC
@@ -77,7 +82,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
 
+from assessment import services as assessment_services  # noqa: E402
+from assessment.pages import current_year  # noqa: E402
 from backend.models import Membership, Organisation, Unit, User  # noqa: E402
+from capability.levels import LEVELS  # noqa: E402
+from capability.models import Course, Headcount, Person, TrainingRecord  # noqa: E402
 from projects.models import (  # noqa: E402
     ChangeIdea,
     DataPoint,
@@ -150,7 +159,51 @@ class Seed:
         self._projects()
         self._measures()
         self._changes_and_cycles()
+        self._capability()
+        self.people = people
         return people
+
+    def _capability(self) -> None:
+        """Headcounts, the catalogue, 10,000 trained people and their courses: the many
+        with foundation, fewer at each level up (the leads are practitioners)."""
+        org = self.organisation
+        Headcount.objects.bulk_create(
+            Headcount(organisation=org, unit=unit, staff=100) for unit in self.units
+        )
+        courses = Course.objects.bulk_create(
+            Course(organisation=org, name=f"{level.title()} course", level=level)
+            for level in LEVELS
+        )
+        people, records = [], []
+        for i in range(10_000):
+            level = LEVELS[0 if i % 10 else 1] if i % 200 else LEVELS[2 + (i % 400 == 0)]
+            user = self.leads[i] if i < len(self.leads) else None
+            people.append(
+                Person(
+                    organisation=org,
+                    email=f"person{i}@bench.example",
+                    full_name=f"Person {i}",
+                    unit=self.units[i % UNITS],
+                    user=user,
+                    level=level,
+                    level_rank=LEVELS.index(level) + 1,
+                    records_level=level,
+                    listed=i % 13 != 0,
+                )
+            )
+        people = Person.objects.bulk_create(people, batch_size=5000)
+        for i, person in enumerate(people):
+            for rung in range(LEVELS.index(person.level) + 1)[-2:]:
+                records.append(
+                    TrainingRecord(
+                        person=person,
+                        course=courses[rung],
+                        completed_on=self.today - timedelta(days=(i * 7 + rung * 90) % 720),
+                        status="approved",
+                        source="import",
+                    )
+                )
+        TrainingRecord.objects.bulk_create(records, batch_size=5000)
 
     def _units(self) -> None:
         org = self.organisation
@@ -529,6 +582,15 @@ def measure_endpoints(people: dict[str, User], args: argparse.Namespace) -> None
         Endpoint("/api/v1/portfolio/measures/?format=csv", people["qi"], "every row"),
         *desk_pages(people),
         *spread_pages(people),
+        Endpoint("/api/v1/capability/pyramid/", people["qi"], "10,000 trained people"),
+        Endpoint("/api/v1/capability/directory/", people["nurse"], "page 1, 50 people"),
+        Endpoint(f"/api/v1/assessments/{args.assessment}/", people["board"], "21 answers"),
+        Endpoint("/capability/", people["qi"], "page: the pyramid", page=True),
+        Endpoint("/capability/directory/", people["nurse"], "page: the directory", page=True),
+        Endpoint("/capability/records/", people["qi"], "page: 13,000 records", page=True),
+        Endpoint(
+            f"/assessment/{current_year()}/", people["board"], "page: 21 key tests", page=True
+        ),
     ]
     trivial.timed(3)
     base = statistics.median(trivial.timed(args.repeat * 3))
@@ -615,6 +677,13 @@ def main() -> None:
             f"{Measure.objects.count():,} measures, {DataPoint.objects.count():,} points, "
             f"{Cycle.objects.count():,} cycles, {ChangeIdea.objects.count():,} change ideas"
         )
+        started = time.perf_counter()
+        args.assessment = assessment_services.assessment_start(
+            by=people["qi"],
+            organisation=Organisation.objects.get(slug="bench"),
+            year=current_year(),
+        ).pk
+        print(f"Self-assessment evidence computed in {time.perf_counter() - started:.2f} s")
         measure_endpoints(people, args)
         measure_cache_reads()
     finally:

@@ -8,7 +8,10 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from assessment.models import Answer, Assessment
 from backend.models import Membership, Organisation, Unit, User
+from capability.levels import Level, rank
+from capability.models import Course, Engagement, Headcount, Person, TrainingRecord
 from pdsa.models import Cycle, CycleQuestion, CycleTask
 from projects.models import (
     ChangeIdea,
@@ -274,3 +277,82 @@ class JobRunFactory(DjangoModelFactory):
     job = "nudges_scan"
     slot = factory.Sequence(lambda n: f"2026-01-{n % 28 + 1:02d}")
     started_at = factory.LazyFunction(timezone.now)
+
+
+# --- capability -----------------------------------------------------------------------
+
+
+class CourseFactory(DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Course {n}")
+    provider = "The QI team"
+    level = Level.FOUNDATION
+
+
+class PersonFactory(DjangoModelFactory):
+    """A person on the training records. Their ``level`` is what the services would
+    store; tests that care make it through the services or set it to match."""
+
+    class Meta:
+        model = Person
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"person{n}@example.nhs.uk")
+    full_name = factory.Faker("name", locale="en_GB")
+    level = ""
+    level_rank = factory.LazyAttribute(lambda person: rank(person.level))
+
+
+class TrainingRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = TrainingRecord
+
+    person = factory.SubFactory(PersonFactory)
+    course = factory.SubFactory(
+        CourseFactory, organisation=factory.SelfAttribute("..person.organisation")
+    )
+    completed_on = date(2026, 1, 15)
+    status = TrainingRecord.Status.APPROVED
+    source = TrainingRecord.Source.IMPORT
+
+
+class HeadcountFactory(DjangoModelFactory):
+    class Meta:
+        model = Headcount
+
+    unit = factory.SubFactory(UnitFactory)
+    organisation = factory.SelfAttribute("unit.organisation")
+    staff = 100
+
+
+class EngagementFactory(DjangoModelFactory):
+    class Meta:
+        model = Engagement
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    leader = factory.SubFactory(UserFactory)
+    kind = Engagement.Kind.STORY
+    happened_on = date(2026, 6, 1)
+    learned = "The night staff run the huddle too."
+
+
+# --- assessment -----------------------------------------------------------------------
+
+
+class AssessmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Assessment
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    year = 2026
+
+
+class AnswerFactory(DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    code = "V1"

@@ -138,11 +138,6 @@ def members(request: HttpRequest) -> HttpResponse:
 
 class MemberForm(PageForm):
     role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
-    capability = forms.ChoiceField(
-        label="Improvement skills",
-        choices=Membership.Capability.choices,
-        help_text="Where they are on the QI skills escalator.",
-    )
     caseload_capacity = forms.IntegerField(
         label="Projects they can coach at once",
         required=False,
@@ -158,7 +153,7 @@ class MemberForm(PageForm):
         self.fields["home_unit"] = UnitChoiceField(
             organisation, blank="Not one place", label="Where they work"
         )
-        self.order_fields(["role", "home_unit", "capability", "caseload_capacity", "reason"])
+        self.order_fields(["role", "home_unit", "caseload_capacity", "reason"])
 
 
 class DeactivateForm(PageForm):
@@ -178,7 +173,6 @@ def _member_page(
         initial={
             "role": membership.role,
             "home_unit": str(membership.home_unit_id or ""),
-            "capability": membership.capability,
             "caseload_capacity": membership.caseload_capacity,
         },
     )

@@ -48,7 +48,6 @@ class MembershipFields(TypedDict, total=False):
     """A member's place in the organisation besides their role."""
 
     home_unit: Unit | None
-    capability: str
     caseload_capacity: int | None
 
 
@@ -209,7 +208,7 @@ def _would_leave_no_admin(membership: Membership) -> bool:
 def membership_update(
     *, by: User, membership: Membership, reason: str = "", **changes: Unpack[MembershipChanges]
 ) -> Membership:
-    """Change a member's role, home unit, capability or coaching capacity (``reason`` says
+    """Change a member's role, home unit or coaching capacity (``reason`` says
     why, in its history)."""
     ensure_role(
         user=by,

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { PurgeCSS } from "purgecss";
 
-const apps = ["backend", "projects", "pdsa", "spread", "notifications"];
+const apps = ["backend", "projects", "capability", "pdsa", "spread", "notifications", "assessment"];
 const content = [
   ...apps.flatMap((app) => [`${app}/templates/**/*.html`, `${app}/**/*.py`]),
   "backend/static/ripple/ripple.js",

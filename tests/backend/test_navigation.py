@@ -72,7 +72,7 @@ def test_the_header_shows_the_unread_count_beside_notifications(member, organisa
 def test_the_ground_floor_names_no_app():
     from pathlib import Path
 
-    apps = ("projects", "pdsa", "spread", "notifications")
+    apps = ("projects", "capability", "pdsa", "spread", "notifications", "assessment")
     ground = [
         path
         for path in Path("backend").rglob("*")

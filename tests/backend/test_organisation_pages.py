@@ -104,7 +104,6 @@ def test_changing_a_member_keeps_who_and_why(admin, member, ward):
         {
             "role": Role.COACH,
             "home_unit": str(ward.pk),
-            "capability": "practitioner",
             "caseload_capacity": "6",
             "reason": "Finished the coaching course",
         },
