@@ -9,13 +9,13 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from backend import selectors, services
 from backend.etags import ETagDestroyMixin, ETagMixin
 from backend.idempotency import IdempotentCreateMixin
 from backend.models import Membership, Unit
+from backend.routing import Router
 from backend.serializers import (
     MembershipSerializer,
     MeSerializer,
@@ -160,7 +160,7 @@ class MembershipViewSet(ETagMixin, ETagDestroyMixin, IdempotentCreateMixin, view
         services.membership_delete(by=self.request.user, membership=instance)
 
 
-router = SimpleRouter()
+router = Router()
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("units", UnitViewSet, basename="unit")
 router.register("memberships", MembershipViewSet, basename="membership")

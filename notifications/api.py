@@ -12,10 +12,10 @@ from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from backend.etags import check_if_match, etag_for
+from backend.routing import Router
 from backend.schema import ErrorSerializer
 from notifications import selectors, services
 from notifications.models import Kind, Notification
@@ -137,7 +137,7 @@ class CaseloadView(APIView):
         return Response(CaseloadSerializer(caseload).data)
 
 
-router = SimpleRouter()
+router = Router()
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [

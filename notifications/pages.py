@@ -51,6 +51,6 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("notifications/", notification_page, name="notification-list"),
-    path("notifications/<int:pk>/", notification_open, name="notification-open"),
+    path("notifications/<id:pk>/", notification_open, name="notification-open"),
     path("notifications/read-all/", notification_read_all, name="notification-read-all"),
 ]

@@ -18,11 +18,11 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from backend.etags import ETagDestroyMixin, ETagMixin, check_if_match, etag_for
 from backend.idempotency import idempotent
+from backend.routing import Router
 from pdsa import selectors, services
 from pdsa.models import Cycle
 from pdsa.serializers import (
@@ -213,14 +213,14 @@ class ProjectProgressOverrideView(APIView):
         return Response(ProjectProgressSerializer(project).data)
 
 
-router = SimpleRouter()
+router = Router()
 router.register("cycles", CycleViewSet, basename="cycle")
 
 urlpatterns = [
     path("", include(router.urls)),
-    path("projects/<int:pk>/progress/", ProjectProgressView.as_view(), name="project-progress"),
+    path("projects/<id:pk>/progress/", ProjectProgressView.as_view(), name="project-progress"),
     path(
-        "projects/<int:pk>/progress-override/",
+        "projects/<id:pk>/progress-override/",
         ProjectProgressOverrideView.as_view(),
         name="project-progress-override",
     ),

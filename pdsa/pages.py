@@ -366,5 +366,5 @@ def cycle_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("cycles/new/", cycle_new, name="cycle-new"),
-    path("cycles/<int:pk>/", cycle_page, name="cycle-page"),
+    path("cycles/<id:pk>/", cycle_page, name="cycle-page"),
 ]

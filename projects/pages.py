@@ -312,6 +312,6 @@ def data_point_new(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("", my_projects, name="my-projects"),
-    path("projects/<int:pk>/", project_page, name="project-page"),
+    path("projects/<id:pk>/", project_page, name="project-page"),
     path("data/new/", data_point_new, name="data-point-new"),
 ]

@@ -20,12 +20,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from backend.etags import check_if_match, etag_for
 from backend.idempotency import idempotent
 from backend.pagination import Pagination
+from backend.routing import Router
 from backend.selectors import unit_list
 from projects.selectors import object_history
 from projects.serializers import HistoryEntrySerializer
@@ -330,7 +330,7 @@ class LearningView(APIView):
         return paginator.get_paginated_response(data)
 
 
-router = SimpleRouter()
+router = Router()
 router.register("spread/candidates", CandidateViewSet, basename="spread-candidate")
 router.register("spread/targets", TargetViewSet, basename="spread-target")
 router.register("spread/adoptions", AdoptionViewSet, basename="spread-adoption")
@@ -338,7 +338,7 @@ router.register("spread/adoptions", AdoptionViewSet, basename="spread-adoption")
 urlpatterns = [
     path("", include(router.urls)),
     path(
-        "units/<int:pk>/spread-suggestions/",
+        "units/<id:pk>/spread-suggestions/",
         UnitSpreadSuggestionsView.as_view(),
         name="unit-spread-suggestions",
     ),

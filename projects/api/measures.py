@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from backend.etags import ETagDestroyMixin, ETagMixin
 from backend.idempotency import IdempotentCreateMixin, idempotent
+from backend.routing import ID_PATTERN
 from projects import selectors, services
 from projects.api.common import HistoryMixin
 from projects.filters import MeasureFilter
@@ -183,7 +184,7 @@ class MeasureViewSet(
     @action(
         detail=True,
         methods=["delete"],
-        url_path=r"rebases/(?P<rebase_id>\d+)",
+        url_path=rf"rebases/(?P<rebase_id>{ID_PATTERN})",
         filterset_class=None,
     )
     def rebase(self, request: Request, pk: str | None = None, rebase_id: str = "") -> Response:
