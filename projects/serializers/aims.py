@@ -11,7 +11,7 @@ from backend.serializers import CreateOnlyFieldsMixin, ScopedPrimaryKeyRelatedFi
 from backend.validators import SafeTextMixin
 from projects import selectors
 from projects.models import QualityDimension, StrategicAim
-from projects.serializers.common import PersonSerializer
+from projects.serializers.common import ChartNumberField, PersonSerializer
 
 
 class AimSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSerializer):
@@ -28,6 +28,8 @@ class AimSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSeria
     quality_dimensions = serializers.ListField(
         child=serializers.ChoiceField(choices=QualityDimension.choices), required=False
     )
+    goal_baseline = ChartNumberField(allow_null=True, required=False)
+    goal_target = ChartNumberField(allow_null=True, required=False)
     owner_detail = PersonSerializer(source="owner", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
     children = serializers.SerializerMethodField()

@@ -14,7 +14,7 @@ from backend.serializers import CreateOnlyFieldsMixin, ScopedPrimaryKeyRelatedFi
 from backend.validators import SafeTextMixin
 from projects import selectors
 from projects.models import DataPoint, Measure, MeasureDefinition, QualityDimension, Rebase
-from projects.serializers.common import PersonSerializer
+from projects.serializers.common import ChartNumberField, PersonSerializer
 
 # Periods as people type them: ISO dates, a month ("2024-03"), or a UK date ("01/03/2024").
 PERIOD_FORMATS = [api_settings.DATE_INPUT_FORMATS[0], "%Y-%m", "%d/%m/%Y"]
@@ -71,6 +71,7 @@ class MeasureSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelS
     fix_after_n_points = serializers.IntegerField(
         min_value=12, max_value=1000, allow_null=True, required=False
     )
+    target = ChartNumberField(allow_null=True, required=False)
     can_edit = serializers.SerializerMethodField()
 
     class Meta:
@@ -199,9 +200,9 @@ class DataPointRowSerializer(SafeTextMixin, serializers.Serializer):
         input_formats=PERIOD_FORMATS,
         help_text="The first day of the period (YYYY-MM-DD); YYYY-MM means the month.",
     )
-    value = serializers.FloatField(required=False, allow_null=True)
-    numerator = serializers.FloatField(required=False, allow_null=True)
-    denominator = serializers.FloatField(required=False, allow_null=True)
+    value = ChartNumberField(required=False, allow_null=True)
+    numerator = ChartNumberField(required=False, allow_null=True)
+    denominator = ChartNumberField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 

@@ -13,7 +13,7 @@ from backend.validators import SafeTextMixin
 from projects import selectors
 from projects.lifecycle import next_statuses
 from projects.models import Project, ProjectMember
-from projects.serializers.common import PersonSerializer
+from projects.serializers.common import ChartNumberField, PersonSerializer
 from projects.services.projects import STARTING_STATUSES
 
 
@@ -60,6 +60,8 @@ class ProjectSerializer(SafeTextMixin, serializers.ModelSerializer):
     unit = ScopedPrimaryKeyRelatedField(unit_list)
     aims = ScopedPrimaryKeyRelatedField(selectors.aim_list, many=True, required=False)
     status = serializers.ChoiceField(choices=Project.Status.choices, required=False)
+    aim_baseline = ChartNumberField(allow_null=True, required=False)
+    aim_target = ChartNumberField(allow_null=True, required=False)
     unit_detail = serializers.SerializerMethodField()
     aim_details = serializers.SerializerMethodField()
     team = TeamPlaceSerializer(source="members", many=True, read_only=True)
