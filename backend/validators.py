@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import nhs_number
 from django.core.exceptions import ValidationError
@@ -28,11 +30,31 @@ def refuse_nhs_numbers(text: str | None) -> None:
         raise ValidationError(NHS_NUMBER_MESSAGE, code="nhs_number")
 
 
-class SafeTextMixin:
-    """For a serializer: every CharField refuses text holding a valid NHS number.
+def _texts(value: Any) -> Iterator[str]:
+    """Every string in ``value``: itself, or inside its lists and objects (keys too)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, Mapping):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
 
-    Put it first among the bases, so every free-text field of every write is checked
-    without each serializer having to remember to.
+
+def holds_nhs_number(value: Any) -> bool:
+    """Whether any text in ``value`` (a string, or lists and objects of them) holds one."""
+    return any(contains_nhs_number(text) for text in _texts(value))
+
+
+class SafeTextMixin:
+    """For a serializer: every field that carries text refuses a valid NHS number in it.
+
+    Text is text whatever the field's type: a plain string, a list of tags, a JSON
+    document. Put the mixin first among the bases, so every write is checked without
+    each serializer having to remember to.
     """
 
     def to_internal_value(self, data):
@@ -40,10 +62,9 @@ class SafeTextMixin:
         errors = {
             name: [serializers.ErrorDetail(NHS_NUMBER_MESSAGE, code="nhs_number")]
             for name, field in self.fields.items()
-            if isinstance(field, serializers.CharField)
-            and not field.read_only
-            and isinstance(value.get(field.source), str)
-            and contains_nhs_number(value[field.source])
+            if not field.read_only
+            and field.source in value
+            and holds_nhs_number(value[field.source])
         }
         if errors:
             raise serializers.ValidationError(errors)

@@ -38,3 +38,30 @@ def test_unit_names_refuse_an_nhs_number(api, member, organisation):
         "message": response.json()["errors"][0]["message"],
     }
     assert "NHS number" in response.json()["message"]
+
+
+@pytest.mark.parametrize("tags", [["9434765919"], ["ward", "bed 943 476 5919"]])
+def test_an_nhs_number_in_a_list_of_tags_is_refused(api, member, organisation, ward, tags):
+    from backend.models import Membership
+
+    client = api(member(Membership.Role.ADMIN))
+
+    created = client.post(
+        "/api/v1/units/", {"organisation": organisation.pk, "name": "Bay 4", "tags": tags}
+    )
+    changed = client.patch(f"/api/v1/units/{ward.pk}/", {"tags": tags})
+
+    for response in (created, changed):
+        assert response.status_code == 400, response.content
+        assert response.json()["errors"][0]["field"] == "tags"
+        assert response.json()["errors"][0]["code"] == "nhs_number"
+    ward.refresh_from_db()
+    assert ward.tags == []
+
+
+def test_text_anywhere_in_a_json_document_is_checked():
+    from backend.validators import holds_nhs_number
+
+    assert holds_nhs_number({"notes": [{"text": "943 476 5919"}]})
+    assert holds_nhs_number({"9434765919": "a key is text too"})
+    assert not holds_nhs_number({"count": 9434765919, "tags": ["ward 7"]})
