@@ -45,11 +45,11 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.digests_send",
         "schedule": crontab(hour=7, minute=15),
     },
-    # Every ten minutes: send e-mails whose quiet hours ended, or whose delivery message
-    # or worker was lost.
+    # Every five minutes: send e-mails whose quiet hours ended, or whose delivery message
+    # or worker was lost (a dead worker's claim lapses after five minutes).
     "notifications-deliveries-sweep": {
         "task": "notifications.tasks.deliveries_sweep",
-        "schedule": crontab(minute="*/10"),
+        "schedule": crontab(minute="*/5"),
     },
 }
 

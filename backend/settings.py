@@ -164,6 +164,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses the broker keeps trying (with Celery's backoff, up to 30 s apart)
+# for as long as it takes, instead of giving up after 100 tries.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the connection drops is redelivered anyway (acks_late), so it is
+# stopped rather than finished twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # An unacknowledged task of a worker that died comes back after this long; it is
+        # longer than any task's hard time limit (30 minutes for the daily jobs).
+        "visibility_timeout": 60 * 60,
+        # Notice a half-open connection (the broker restarted) within seconds.
+        "socket_keepalive": True,
+        "health_check_interval": 10,
+        "socket_connect_timeout": 5,
+        "retry_on_timeout": True,
+    }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "Europe/London"
 
@@ -243,6 +261,9 @@ SPECTACULAR_SETTINGS = {
 # --- E-mail -------------------------------------------------------------------------
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Every SMTP step is bounded, so a send cannot hang past the delivery claim's lease
+# whatever the worker's pool (a solo or thread pool does not enforce time limits).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Ripple <ripple@localhost>")
 RIPPLE_BASE_URL = env.str("RIPPLE_BASE_URL", default="http://localhost:8000")
 

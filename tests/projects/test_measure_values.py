@@ -43,9 +43,7 @@ def test_a_value_the_engine_would_refuse_is_refused_when_stored(
     assert DataPoint.objects.filter(measure=measure_with_data).count() == before
 
 
-def test_the_largest_value_the_engine_takes_is_stored_and_charted(
-    api, on_team, measure_with_data
-):
+def test_the_largest_value_the_engine_takes_is_stored_and_charted(api, on_team, measure_with_data):
     client = api(on_team(Team.LEAD))
 
     response = _post_raw(client, measure_with_data, '[{"period": "2024-01-01", "value": 1e100}]')
