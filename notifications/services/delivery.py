@@ -18,10 +18,10 @@ worker that dies holding a claim leaves it to expire after EMAIL_CLAIM_LEASE, an
 delivery sweep (every five minutes) then sends it. The lease is safe because a live send
 cannot outlast it: Celery kills a task at its hard time limit (a minute) and every SMTP
 step is bounded by ``EMAIL_TIMEOUT`` (20 seconds) whatever the worker's pool, so a send
-still holding its claim after five minutes has died. A duplicate needs the worker to die after the SMTP server
-accepted the message and before the "sent" UPDATE commits: a window of milliseconds,
-against losing a message for good. The Message-ID is fixed per notification, so a mail
-system that de-duplicates by Message-ID folds even that one.
+still holding its claim after five minutes has died. A duplicate needs the worker to
+die after the SMTP server accepted the message and before the "sent" UPDATE commits: a
+window of milliseconds, against losing a message for good. The Message-ID is fixed per
+notification, so a mail system that de-duplicates by Message-ID folds even that one.
 """
 
 from __future__ import annotations

@@ -92,8 +92,9 @@ def test_a_dead_workers_claim_is_sent_within_ten_minutes_of_the_claim(clock):
     from backend.celery import app
 
     sweep_every = app.conf.beat_schedule["notifications-deliveries-sweep"]["schedule"]
-    sweep_minutes = min(
-        b - a for a, b in zip(sorted(sweep_every.minute), sorted(sweep_every.minute)[1:])
+    minutes = sorted(sweep_every.minute)
+    sweep_minutes = max(
+        b - a for a, b in zip(minutes, [*minutes[1:], minutes[0] + 60], strict=True)
     )
     claimed_at = NOW - EMAIL_CLAIM_LEASE - timedelta(seconds=1)
     notification = due_notification(email_due_at=claimed_at, email_claimed_at=claimed_at)
