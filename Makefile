@@ -45,6 +45,7 @@ run: demo
 	@echo "    qi@demo.example (QI team)        board@demo.example (leader)"
 	@echo "    partner@demo.example (lived-experience partner)"
 	@echo "    admin@demo.example (admin)       coach@other.example (Other Trust)"
+	@echo "    operator@ripple.example (platform operator: /admin/)"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
 	$(call RESTART,$(PY) -m celery -A backend worker --pool=solo --loglevel=INFO --without-gossip --without-mingle,worker) & \

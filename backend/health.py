@@ -1,7 +1,7 @@
 """``/healthz``: is the database answering, can we reach the broker, is a worker consuming?
 
-Anyone may ask whether Ripple is healthy; only a signed-in platform operator (staff) is
-told why not, since the reason names internal hosts, ports and error text. The reason is
+Anyone may ask whether Ripple is healthy; only a signed-in platform operator is told
+why not, since the reason names internal hosts, ports and error text. The reason is
 always logged.
 """
 
@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from backend.celery import app as celery_app
 from backend.errors import error_body
 from backend.models import WorkerHeartbeat
+from backend.selectors import is_platform_operator
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def _check_worker() -> str | None:
 
 def _may_see_detail(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
-    return bool(user and user.is_authenticated and user.is_staff)
+    return user is not None and is_platform_operator(user=user)
 
 
 @never_cache

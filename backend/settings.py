@@ -56,7 +56,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 RIPPLE_APPS = ["backend", "projects", "pdsa", "spread", "notifications"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "backend.admin_site.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
