@@ -12,7 +12,9 @@ from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 ADMIN_PAGES = ["/admin/", "/admin/backend/user/", "/admin/projects/project/"]
 
 
-@pytest.mark.parametrize("flags", [{}, {"is_staff": True}, {"is_staff": True, "is_superuser": True}])
+@pytest.mark.parametrize(
+    "flags", [{}, {"is_staff": True}, {"is_staff": True, "is_superuser": True}]
+)
 def test_an_organisations_people_never_open_the_admin(
     db, organisation, other_organisation, ward, flags
 ):
