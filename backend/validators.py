@@ -8,10 +8,15 @@ from typing import Any
 
 import nhs_number
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from rest_framework import serializers
 
 # Ten digits, written together or as 3-3-4 with spaces or hyphens, not inside a longer number.
 _CANDIDATE = re.compile(r"(?<![\d])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
+
+# Free text has a limit: a PDSA objective or a learning is a few paragraphs, and a field
+# that takes megabytes is stored, rendered and searched at that size.
+TEXT_MAX_LENGTH = 10_000
 
 NHS_NUMBER_MESSAGE = (
     "This looks like it contains an NHS number. Ripple must not hold patient-identifiable "
@@ -49,13 +54,29 @@ def holds_nhs_number(value: Any) -> bool:
     return any(contains_nhs_number(text) for text in _texts(value))
 
 
+def _capped(field: serializers.Field) -> None:
+    if isinstance(field, serializers.CharField) and field.max_length is None:
+        field.max_length = TEXT_MAX_LENGTH
+        message = field.error_messages["max_length"].format(max_length=TEXT_MAX_LENGTH)
+        field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH, message=message))
+
+
 class SafeTextMixin:
-    """For a serializer: every field that carries text refuses a valid NHS number in it.
+    """For a serializer: every field that carries text refuses a valid NHS number in it,
+    and free text without a limit of its own gets ``TEXT_MAX_LENGTH``.
 
     Text is text whatever the field's type: a plain string, a list of tags, a JSON
     document. Put the mixin first among the bases, so every write is checked without
     each serializer having to remember to.
     """
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if not field.read_only:
+                _capped(field)
+                _capped(getattr(field, "child", None))
+        return fields
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)

@@ -23,6 +23,7 @@ from backend.errors import ApplicationError
 from backend.idempotency import idempotent_page
 from backend.models import User
 from backend.pages import PageForm, invalid_form_response
+from backend.validators import TEXT_MAX_LENGTH
 from pdsa.models import Cycle
 from pdsa.rules import NEXT_STAGE
 from pdsa.selectors import cycle_list
@@ -41,6 +42,7 @@ def _text(label: str, *, required: bool = False, rows: int = 3, **kwargs: Any) -
     return forms.CharField(
         label=label,
         required=required,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": rows}),
         **kwargs,
     )

@@ -65,3 +65,37 @@ def test_text_anywhere_in_a_json_document_is_checked():
     assert holds_nhs_number({"notes": [{"text": "943 476 5919"}]})
     assert holds_nhs_number({"9434765919": "a key is text too"})
     assert not holds_nhs_number({"count": 9434765919, "tags": ["ward 7"]})
+
+
+def test_free_text_has_a_length_limit_in_the_api_and_the_schema(api, member, organisation, ward):
+    from backend.models import Membership
+    from backend.validators import TEXT_MAX_LENGTH
+    from tests.factories import ProjectFactory
+
+    project = ProjectFactory(organisation=organisation, unit=ward)
+    client = api(member(Membership.Role.QI_TEAM))
+
+    too_long = client.patch(
+        f"/api/v1/projects/{project.pk}/", {"problem": "x" * (TEXT_MAX_LENGTH + 1)}
+    )
+    at_limit = client.patch(f"/api/v1/projects/{project.pk}/", {"problem": "x" * TEXT_MAX_LENGTH})
+
+    assert too_long.status_code == 400, too_long.content
+    assert too_long.json()["errors"][0]["field"] == "problem"
+    assert at_limit.status_code == 200, at_limit.content
+    schema = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    assert schema["PatchedProjectRequest"]["properties"]["problem"]["maxLength"] == TEXT_MAX_LENGTH
+    assert schema["CycleRequest"]["properties"]["objective"]["maxLength"] == TEXT_MAX_LENGTH
+
+
+def test_the_cycle_pages_text_boxes_have_the_same_limit():
+    from django.core.exceptions import ValidationError as FormError
+
+    from backend.validators import TEXT_MAX_LENGTH
+    from pdsa.pages import _text
+
+    field = _text("Objective")
+
+    assert field.clean("x" * TEXT_MAX_LENGTH)
+    with pytest.raises(FormError):
+        field.clean("x" * (TEXT_MAX_LENGTH + 1))
