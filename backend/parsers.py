@@ -69,6 +69,10 @@ class JSONParser(parsers.JSONParser):
             raise ParseError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.") from None
         except ValueError as exc:  # also UnicodeDecodeError
             raise ParseError(f"JSON parse error - {exc}") from None
+        if not isinstance(document, dict | list):
+            # Every route takes an object (or, for data, a list of rows); a bare null or
+            # number would otherwise read as "no fields given" and pass as a no-op.
+            raise ParseError("The JSON body must be an object or a list.")
         if _depth(document) > MAX_JSON_DEPTH:
             raise ParseError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
         return document

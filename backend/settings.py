@@ -239,6 +239,8 @@ REST_FRAMEWORK = {
     # address, so a client cannot dodge the sign-in limit by sending the header itself.
     "NUM_PROXIES": env.int("RIPPLE_NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # A time of day, without a zone: the database's time columns hold none.
+    "TIME_INPUT_FORMATS": ["%H:%M", "%H:%M:%S", "%H:%M:%S.%f"],
 }
 
 SPECTACULAR_SETTINGS = {

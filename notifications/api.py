@@ -9,13 +9,13 @@ from django.urls import include, path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.etags import check_if_match, etag_for
-from backend.routing import Router
+from backend.pagination import CursorPagination
+from backend.routing import IdFilter, Router
 from backend.schema import ErrorSerializer
 from notifications import selectors, services
 from notifications.models import Kind, Notification
@@ -43,7 +43,7 @@ class NotificationFilter(django_filters.FilterSet):
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
     # A plain number: a choice field would check the id against every organisation's
     # projects and so say which ids exist.
-    project = django_filters.NumberFilter(field_name="project_id")
+    project = IdFilter(field_name="project_id")
 
     class Meta:
         model = Notification

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from backend.etags import ETagDestroyMixin, ETagMixin, check_if_match, etag_for
 from backend.idempotency import idempotent
-from backend.routing import Router
+from backend.routing import IdFilter, Router
 from pdsa import selectors, services
 from pdsa.models import Cycle
 from pdsa.serializers import (
@@ -41,11 +41,11 @@ from projects.selectors import project_list
 class CycleFilter(django_filters.FilterSet):
     # Plain ids, not model choices: an id the user may not see filters to nothing, exactly
     # like an id that does not exist.
-    project = django_filters.NumberFilter(field_name="project_id")
-    change_idea = django_filters.NumberFilter(field_name="change_idea_id")
-    owner = django_filters.NumberFilter(field_name="owner_id")
-    parent = django_filters.NumberFilter(field_name="parent_id")
-    unit = django_filters.NumberFilter(field_name="project__unit_id")
+    project = IdFilter(field_name="project_id")
+    change_idea = IdFilter(field_name="change_idea_id")
+    owner = IdFilter(field_name="owner_id")
+    parent = IdFilter(field_name="parent_id")
+    unit = IdFilter(field_name="project__unit_id")
     stage = django_filters.MultipleChoiceFilter(choices=Cycle.Stage.choices)
     decision = django_filters.ChoiceFilter(choices=Cycle.Decision.choices)
     overdue = django_filters.BooleanFilter(

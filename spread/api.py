@@ -25,10 +25,10 @@ from rest_framework.views import APIView
 from backend.etags import check_if_match, etag_for
 from backend.idempotency import idempotent
 from backend.pagination import Pagination
-from backend.routing import Router
+from backend.routing import IdFilter, Router
+from backend.schema import whole_list
 from backend.selectors import unit_list
-from projects.selectors import object_history
-from projects.serializers import HistoryEntrySerializer
+from projects.api.common import HistoryMixin
 from spread import selectors, services
 from spread.models import Adoption, SpreadCandidate, SpreadTarget
 from spread.serializers import (
@@ -50,23 +50,14 @@ from spread.serializers import (
 
 
 class CandidateFilter(django_filters.FilterSet):
-    origin_unit = django_filters.NumberFilter(field_name="origin_unit_id")
-    origin_project = django_filters.NumberFilter(field_name="origin_project_id")
-    organisation = django_filters.NumberFilter(field_name="organisation_id")
+    origin_unit = IdFilter(field_name="origin_unit_id")
+    origin_project = IdFilter(field_name="origin_project_id")
+    organisation = IdFilter(field_name="organisation_id")
     status = django_filters.MultipleChoiceFilter(choices=SpreadCandidate.Status.choices)
 
     class Meta:
         model = SpreadCandidate
         fields = ["evidence_strength", "origin"]
-
-
-class HistoryMixin:
-    @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
-    def history(self, request: Request, pk: str | None = None) -> Response:
-        """Who changed what, and when, newest first."""
-        entries = object_history(instance=self.get_object())
-        return Response({"count": len(entries), "results": entries})
 
 
 class CandidateViewSet(
@@ -292,7 +283,7 @@ class AdoptionViewSet(
 class UnitSpreadSuggestionsView(APIView):
     """Changes that worked elsewhere for measures this unit tracks, best first."""
 
-    @extend_schema(responses=SuggestionSerializer(many=True), tags=["spread"])
+    @extend_schema(responses=whole_list("SpreadSuggestions", SuggestionSerializer), tags=["spread"])
     def get(self, request: Request, pk: int) -> Response:
         unit = get_object_or_404(unit_list(user=request.user), pk=pk)
         found = selectors.unit_spread_suggestions(user=request.user, unit=unit)
@@ -304,6 +295,8 @@ class UnitSpreadSuggestionsView(APIView):
 class LearningView(APIView):
     """The learning library: "has this been tried before?" across every team's tested
     change ideas (adopted, adapted, abandoned, testing), with their learning and context."""
+
+    pagination_class = Pagination
 
     @extend_schema(
         parameters=[LearningQuerySerializer],
@@ -317,7 +310,7 @@ class LearningView(APIView):
         ideas = selectors.learning_search(
             user=request.user, query=filters.pop("q"), filters=filters
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(ideas, request, view=self)
         visible = set(
             selectors.candidate_list(user=request.user)

@@ -63,8 +63,8 @@ class MeasureSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelS
         selectors.measure_definition_list, allow_null=True, required=False
     )
     name = serializers.CharField(max_length=200, required=False)
-    project_title = serializers.CharField(source="project.title", read_only=True, default=None)
-    aim_title = serializers.CharField(source="aim.title", read_only=True, default=None)
+    project_title = serializers.CharField(source="project.title", read_only=True, allow_null=True)
+    aim_title = serializers.CharField(source="aim.title", read_only=True, allow_null=True)
     data_point_count = serializers.SerializerMethodField()
     first_period = serializers.SerializerMethodField()
     last_period = serializers.SerializerMethodField()
@@ -153,7 +153,7 @@ class MeasureSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelS
 
 class RebaseSerializer(SafeTextMixin, serializers.ModelSerializer):
     reason = serializers.CharField(max_length=2000, help_text="Why the process changed.")
-    decided_by = PersonSerializer(read_only=True)
+    decided_by = PersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Rebase
@@ -167,7 +167,7 @@ class DataPointSerializer(serializers.ModelSerializer):
     denominator for p and u charts)."""
 
     plotted = serializers.SerializerMethodField()
-    created_by = PersonSerializer(read_only=True)
+    created_by = PersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = DataPoint
@@ -190,6 +190,15 @@ class DataPointSerializer(serializers.ModelSerializer):
         if point.numerator is not None and point.denominator:
             return point.numerator / point.denominator
         return None
+
+
+class DataPointListSerializer(serializers.Serializer):
+    """A measure's data, whole (never paged), with the revision it was read at."""
+
+    measure = serializers.IntegerField()
+    revision = serializers.IntegerField()
+    count = serializers.IntegerField()
+    results = DataPointSerializer(many=True)
 
 
 class DataPointRowSerializer(SafeTextMixin, serializers.Serializer):
