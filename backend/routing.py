@@ -11,10 +11,12 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.urls import register_converter
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.routers import SimpleRouter
 
 # A positive 64-bit id has at most 19 digits; 18 keeps every match inside the range.
 ID_PATTERN = r"[0-9]{1,18}"
+MAX_ID = 10**18 - 1
 
 
 class IdConverter:
@@ -41,6 +43,7 @@ class Router(SimpleRouter):
         self._default_value_pattern = ID_PATTERN
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """A query parameter naming a record by id (``?project=12``): a whole number from 1,
     or a 400 naming the parameter (a plain number filter takes ``0.5`` and finds nothing)."""
@@ -49,5 +52,5 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 10**18 - 1)
+        kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
