@@ -8,13 +8,8 @@ this test starts on a port of its own, so it can stop it and start it again.
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import time
 import uuid
-from pathlib import Path
 
-import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
 
@@ -27,60 +22,10 @@ from spread import services as spread_services
 from spread.models import SpreadCandidate
 from spread.tasks import candidates_reconcile
 from tests.conftest import RunningWorker
+from tests.redis_server import RedisServer, reset_broker_connections
 from tests.spread.conftest import BASELINE, SHIFTED, add_data, month
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RedisServer:
-    """A redis-server of the test's own, which it may stop and start again."""
-
-    def __init__(self, folder: Path) -> None:
-        self.port = _free_port()
-        self.folder = folder
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                shutil.which("redis-server") or "redis-server",
-                *("--port", str(self.port), "--bind", "127.0.0.1"),
-                *("--dir", str(self.folder), "--save", "", "--appendonly", "no"),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError("redis-server did not start")
-
-    def stop(self) -> None:
-        """Kill it: what was queued is lost, as in a crash."""
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
-def _reset_connections() -> None:
-    # The producer pools keep connections to the broker they were made for.
-    kombu.pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -95,7 +40,7 @@ def own_redis(tmp_path, settings):
     app.conf.broker_url = server.url
     app.conf.task_default_queue = queue
     app.amqp.queues.select_add(queue)
-    _reset_connections()
+    reset_broker_connections()
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "LOCATION": server.url, "KEY_PREFIX": queue}
     }
@@ -104,7 +49,7 @@ def own_redis(tmp_path, settings):
     finally:
         server.stop()
         app.conf.broker_url, app.conf.task_default_queue = previous
-        _reset_connections()
+        reset_broker_connections()
 
 
 def _signal_celebrations(measure) -> int:
@@ -145,7 +90,7 @@ def test_data_written_while_the_broker_is_down_is_answered_and_healed_once(
     assert _signal_celebrations(falls_measure) == 0
 
     server.start()
-    _reset_connections()
+    reset_broker_connections()
     with start_worker(app, pool="threads", concurrency=2, queues=[queue], perform_ping_check=False):
         worker = RunningWorker(app)
         reconcile.delay()
