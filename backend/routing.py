@@ -1,5 +1,5 @@
-"""One way to take a record's id from a URL or a query: digits that fit the database's id
-column.
+"""One way to take a record's id from a URL: digits that fit the database's id column
+(``backend.filters.IdFilter`` is the same for a query parameter).
 
 Anything else (``/measures/abc/``, ``/measures/null,null/``, a number past the 64-bit
 range) matches no route and so is a 404 in the error shape, before any view runs; no
@@ -8,10 +8,7 @@ view has to guard its own ``int()``.
 
 from __future__ import annotations
 
-import django_filters
-from django import forms
 from django.urls import register_converter
-from drf_spectacular.utils import extend_schema_field
 from rest_framework.routers import SimpleRouter
 
 # A positive 64-bit id has at most 19 digits; 18 keeps every match inside the range.
@@ -41,16 +38,3 @@ class Router(SimpleRouter):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._default_value_pattern = ID_PATTERN
-
-
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
-class IdFilter(django_filters.NumberFilter):
-    """A query parameter naming a record by id (``?project=12``): a whole number from 1,
-    or a 400 naming the parameter (a plain number filter takes ``0.5`` and finds nothing)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)

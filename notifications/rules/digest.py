@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from notifications import links
 from notifications.models import Kind, Preference
-from notifications.rules.caseload import OPEN_STATUSES, CaseloadEntry, coach_caseloads
+from notifications.rules.caseload import CaseloadEntry, coach_caseloads
 from notifications.rules.drafts import Draft
 from notifications.rules.team import Role
 from notifications.rules.thresholds import ThresholdBook
 from notifications.rules.words import plural
+from projects.lifecycle import OPEN
 from projects.models import ProjectMember
 
 DEFAULT_DIGEST_WEEKDAY = Preference._meta.get_field("digest_weekday").default
@@ -36,7 +37,7 @@ def weekly_digests(*, now: datetime, thresholds: ThresholdBook) -> list[Draft]:
     today = timezone.localdate(now)
     coach_ids = set(
         ProjectMember.objects.filter(
-            role=Role.COACH, project__status__in=OPEN_STATUSES, user__is_active=True
+            role=Role.COACH, project__status__in=OPEN, user__is_active=True
         ).values_list("user_id", flat=True)
     )
     weekdays = dict(

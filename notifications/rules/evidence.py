@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from notifications.rules.team import chunked
+from backend.batches import chunked
 from projects.models import ImprovementDirection, Measure
 from projects.selectors import measures_spc
 from projects.spc import DEFAULT_OPTIONS
