@@ -30,7 +30,10 @@ migrate: install
 demo: migrate
 	@$(PY) manage.py seed_demo
 
-# Web, Celery worker and beat together; Ctrl-C stops all three.
+# Web, Celery worker and beat together; Ctrl-C stops all three. A worker or beat that
+# dies is started again after a pause, as docker-compose's restart policy does: a loop
+# of the shell's own (honcho and foreman stop everything when one process exits).
+RESTART = while :; do $(1); echo "[make run] $(2) stopped (exit $$?); restarting in 3 s" >&2; sleep 3; done
 run: demo
 	@echo ""
 	@echo "  Ripple is starting on http://localhost:$(PORT)/"
@@ -45,10 +48,11 @@ run: demo
 	@echo "    qi@demo.example (QI team)        board@demo.example (leader)"
 	@echo "    partner@demo.example (lived-experience partner)"
 	@echo "    admin@demo.example (admin)       coach@other.example (Other Trust)"
+	@echo "    operator@ripple.example (platform operator: /admin/)"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) -m celery -A backend worker --pool=solo --loglevel=INFO --without-gossip --without-mingle & \
-	$(PY) -m celery -A backend beat --loglevel=INFO & \
+	$(call RESTART,$(PY) -m celery -A backend worker --pool=solo --loglevel=INFO --without-gossip --without-mingle,worker) & \
+	$(call RESTART,$(PY) -m celery -A backend beat --loglevel=INFO,beat) & \
 	$(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 test: install

@@ -11,7 +11,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from assessment import selectors, services
 from assessment.models import Answer, Assessment
@@ -24,6 +23,7 @@ from assessment.serializers import (
 )
 from backend.etags import ETagMixin, IfMatchMixin, etag_response
 from backend.idempotency import idempotent
+from backend.routing import Router
 
 
 class AssessmentViewSet(
@@ -154,12 +154,12 @@ class AnswerViewSet(
         return self.etag_response(Answer.objects.get(pk=answer.pk))
 
 
-router = SimpleRouter()
+router = Router()
 router.register("assessments", AssessmentViewSet, basename="assessment")
 
 answer = AnswerViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"})
 
 urlpatterns = [
-    path("assessments/<int:assessment_pk>/answers/<str:code>/", answer, name="assessment-answer"),
+    path("assessments/<id:assessment_pk>/answers/<str:code>/", answer, name="assessment-answer"),
     path("", include(router.urls)),
 ]

@@ -302,10 +302,10 @@ def assessment_reopen(request: HttpRequest, year: int) -> HttpResponse:
 urlpatterns = [
     path("assessment/", assessment_list, name="assessment-list"),
     path("assessment/start/", assessment_start, name="assessment-start"),
-    path("assessment/<int:year>/", assessment_page, name="assessment-page"),
-    path("assessment/<int:year>/refresh/", evidence_refresh, name="assessment-refresh"),
-    path("assessment/<int:year>/agree/", assessment_agree, name="assessment-agree"),
-    path("assessment/<int:year>/reopen/", assessment_reopen, name="assessment-reopen"),
-    path("assessment/<int:year>/<str:code>/", answer_edit, name="answer-edit"),
-    path("assessment/<int:year>/<str:code>/evidence/", evidence_page, name="evidence-page"),
+    path("assessment/<id:year>/", assessment_page, name="assessment-page"),
+    path("assessment/<id:year>/refresh/", evidence_refresh, name="assessment-refresh"),
+    path("assessment/<id:year>/agree/", assessment_agree, name="assessment-agree"),
+    path("assessment/<id:year>/reopen/", assessment_reopen, name="assessment-reopen"),
+    path("assessment/<id:year>/<str:code>/", answer_edit, name="answer-edit"),
+    path("assessment/<id:year>/<str:code>/evidence/", evidence_page, name="evidence-page"),
 ]

@@ -8,7 +8,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from backend import selectors, services
@@ -16,6 +15,7 @@ from backend.etags import ETagDestroyMixin, ETagMixin
 from backend.filters import UnitFilter
 from backend.idempotency import IdempotentCreateMixin
 from backend.models import Membership
+from backend.routing import Router
 from backend.serializers import (
     MembershipSerializer,
     MeSerializer,
@@ -145,7 +145,7 @@ class MembershipViewSet(ETagMixin, ETagDestroyMixin, IdempotentCreateMixin, view
         services.membership_delete(by=self.request.user, membership=instance)
 
 
-router = SimpleRouter()
+router = Router()
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("units", UnitViewSet, basename="unit")
 router.register("memberships", MembershipViewSet, basename="membership")

@@ -33,6 +33,11 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.reconcile",
         "schedule": crontab(hour=5, minute=30),
     },
+    # Nightly, beside it: put forward changes whose win a lost data check missed.
+    "spread-candidates-reconcile": {
+        "task": "spread.tasks.candidates_reconcile",
+        "schedule": crontab(hour=5, minute=40),
+    },
     # Daily at 07:00, as the day shift starts: nudge stalled projects, overdue cycles,
     # missing data and pending studies (each once per occurrence).
     "notifications-nudges-scan": {
@@ -45,11 +50,11 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.digests_send",
         "schedule": crontab(hour=7, minute=15),
     },
-    # Every ten minutes: send e-mails whose quiet hours ended, or whose delivery message
-    # or worker was lost.
+    # Every five minutes: send e-mails whose quiet hours ended, or whose delivery message
+    # or worker was lost (a dead worker's claim lapses after five minutes).
     "notifications-deliveries-sweep": {
         "task": "notifications.tasks.deliveries_sweep",
-        "schedule": crontab(minute="*/10"),
+        "schedule": crontab(minute="*/5"),
     },
 }
 

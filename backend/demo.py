@@ -14,6 +14,7 @@ from django.utils import timezone
 from backend.models import Invitation, Membership, Organisation, Unit, User
 
 DEMO_PASSWORD = "ripple-demo"
+DEMO_OPERATOR = "operator@ripple.example"
 
 Role = Membership.Role
 Kind = Unit.Kind
@@ -215,12 +216,13 @@ def _plant(organisation: Organisation, tree: list, parent: Unit | None) -> None:
 def _enrol(organisation: Organisation, people: list, password_hash: str) -> None:
     units = {unit.name: unit for unit in organisation.units.all()}
     for email, full_name, role, home, extra in people:
-        user, created = User.objects.get_or_create(
+        user, _ = User.objects.get_or_create(
             email=email, defaults={"full_name": full_name, "password": password_hash}
         )
-        if created and role == Role.ADMIN:
-            # The demo administrator can also open the Django admin.
-            user.is_staff = user.is_superuser = True
+        # An organisation's people are never staff or superusers, even its administrators
+        # (demo data made before this rule are put right on the next run).
+        if user.is_staff or user.is_superuser:
+            user.is_staff = user.is_superuser = False
             user.save(update_fields=["is_staff", "is_superuser"])
         Membership.objects.get_or_create(
             user=user,
@@ -263,4 +265,14 @@ def seed() -> dict[str, Organisation]:
     _enrol(demo, DEMO_TRUST_PEOPLE, password_hash)
     _enrol(other, OTHER_TRUST_PEOPLE, password_hash)
     _welcome(demo)
+    # The one who runs the installation: opens /admin/, belongs to no organisation.
+    User.objects.get_or_create(
+        email=DEMO_OPERATOR,
+        defaults={
+            "full_name": "Sam Okafor",
+            "password": password_hash,
+            "is_staff": True,
+            "is_superuser": True,
+        },
+    )
     return {"demo": demo, "other": other}

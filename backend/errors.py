@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
+
+from backend.parsers import RequestTooLarge
 
 NON_FIELD_KEYS = {"non_field_errors", "__all__"}
 
@@ -128,7 +130,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         set_rollback()
         return Response(error_body(400, "invalid", _from_django_validation_error(exc)), status=400)
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         # Keep the service's message: it tells the user who may do this.

@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.models import Unit, User
+from backend.routing import MAX_ID
 
 
 class UserFilterSet(django_filters.FilterSet):
@@ -57,3 +59,16 @@ class UnitFilter(django_filters.FilterSet):
         # JSON containment is not portable to SQLite, so match the tag in Python-free SQL:
         # tags are stored as a JSON list of strings, so '"tag"' appears literally.
         return queryset.filter(tags__icontains=f'"{value}"')
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """A query parameter naming a record by id (``?project=12``): a whole number from 1,
+    or a 400 naming the parameter (a plain number filter takes ``0.5`` and finds nothing)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)

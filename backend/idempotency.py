@@ -32,6 +32,7 @@ from backend.schema import IDEMPOTENCY_HEADER
 IDEMPOTENCY_LEASE = timedelta(seconds=60)
 IDEMPOTENCY_KEY_MAX = 255
 CLAIM_ATTEMPTS = 3
+HONOURS_KEY = "honours_idempotency_key"
 
 
 def _body_hash(request: Request) -> str:
@@ -199,7 +200,20 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
 
         return _run_once(claimed, lambda: handler(view, request, *args, **kwargs), to_replay)
 
+    setattr(wrapper, HONOURS_KEY, True)
     return wrapper
+
+
+def dispatches_to_idempotent(action: Callable[..., Response]) -> Callable[..., Response]:
+    """Mark a view action whose POST is handed to an ``@idempotent`` helper (one action
+    serving GET and POST), so the schema documents ``Idempotency-Key`` for it."""
+    setattr(action, HONOURS_KEY, True)
+    return action
+
+
+def honours_idempotency_key(handler: Callable[..., Any] | None) -> bool:
+    """Whether a view's handler replays a retried POST sent with ``Idempotency-Key``."""
+    return bool(getattr(handler, HONOURS_KEY, False))
 
 
 class IdempotentCreateMixin:

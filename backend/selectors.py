@@ -27,6 +27,19 @@ from backend.models import (
 _CACHE_ATTR = "_ripple_memberships"
 
 
+def is_platform_operator(*, user: User) -> bool:
+    """Whether ``user`` runs the Ripple installation itself: staff, and a member of no
+    organisation. Only they open the Django admin (which sees every organisation) and
+    read why a health check failed; an organisation's own people never do, whatever
+    their flags say."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and not user_memberships(user=user)
+    )
+
+
 def user_memberships(*, user: User) -> dict[int, Membership]:
     """The user's memberships by organisation id, read once per request and kept on the user."""
     if not user.is_authenticated:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend import selectors
@@ -12,6 +14,7 @@ from backend.models import Membership, Organisation, Unit, User
 from backend.validators import SafeTextMixin
 
 
+@extend_schema_field(OpenApiTypes.INT)  # every model's id is an integer
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A related id that resolves only among rows the requesting user may see.
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,7 +65,7 @@ RIPPLE_APPS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "backend.admin_site.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
+    "csp",
     *RIPPLE_APPS,
 ]
 
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     # through untouched). Django pads compressed pages against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -97,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "backend.pages.RefusalMiddleware",
+    "backend.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "backend.urls"
@@ -137,13 +141,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
+    # django-redis rather than Django's own backend: with IGNORE_EXCEPTIONS a Redis that
+    # is down is a cache miss (logged), so a broker outage, which is this same Redis in
+    # production, slows the SPC reads but never fails a request.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ripple",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     # A file cache is shared by the web server and the worker in embedded mode.
     CACHES = {
@@ -177,6 +190,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses the broker keeps trying (with Celery's backoff, up to 30 s apart)
+# for as long as it takes, instead of giving up after 100 tries.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the connection drops is redelivered anyway (acks_late), so it is
+# stopped rather than finished twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # An unacknowledged task of a worker that died comes back after this long; it is
+        # longer than any task's hard time limit (30 minutes for the daily jobs).
+        "visibility_timeout": 60 * 60,
+        # Notice a half-open connection (the broker restarted) within seconds.
+        "socket_keepalive": True,
+        "health_check_interval": 10,
+        "socket_connect_timeout": 5,
+        "retry_on_timeout": True,
+    }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "Europe/London"
 
@@ -234,6 +265,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "backend.schema.AutoSchema",
     "EXCEPTION_HANDLER": "backend.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "backend.metadata.Metadata",
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("RIPPLE_AUTH_THROTTLE", default="30/min"),
         "password_reset": env.str("RIPPLE_PASSWORD_RESET_THROTTLE", default="10/hour"),
@@ -242,6 +279,8 @@ REST_FRAMEWORK = {
     # address, so a client cannot dodge the sign-in limit by sending the header itself.
     "NUM_PROXIES": env.int("RIPPLE_NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # A time of day, without a zone: the database's time columns hold none.
+    "TIME_INPUT_FORMATS": ["%H:%M", "%H:%M:%S", "%H:%M:%S.%f"],
 }
 
 SPECTACULAR_SETTINGS = {
@@ -279,6 +318,9 @@ SPECTACULAR_SETTINGS = {
 # --- E-mail -------------------------------------------------------------------------
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Every SMTP step is bounded, so a send cannot hang past the delivery claim's lease
+# whatever the worker's pool (a solo or thread pool does not enforce time limits).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Ripple <ripple@localhost>")
 RIPPLE_BASE_URL = env.str("RIPPLE_BASE_URL", default="http://localhost:8000")
 
@@ -343,6 +385,27 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+
+# Content-Security-Policy (django-csp): scripts, styles and everything else from this
+# site only; no inline script anywhere (the pages load ripple.js, the API docs Swagger's
+# split view), no framing, forms post only here. Images may be data: URLs (the SPC icons)
+# and blob: URLs the page made itself (a chart drawn to PNG for download).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

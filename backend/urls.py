@@ -1,12 +1,15 @@
 """The composition root's URLs: every app's API under /api/v1/, docs, health and admin."""
 
 from django.contrib import admin
+from django.core.exceptions import RequestDataTooBig
 from django.urls import include, path
 from django.views import defaults
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from backend.errors import json_error_view
 from backend.health import healthz
+from backend.parsers import RequestTooLarge
+from backend.routing import Router  # noqa: F401 - registers the <id:...> path converter
 
 api_v1 = [
     path("", include("backend.api")),
@@ -23,7 +26,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file, for the CSP.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     # The phone pages (server-rendered, NHS.UK design system), each app's own.
     path("", include("backend.pages")),
@@ -45,8 +49,20 @@ urlpatterns = [
     path("", include("assessment.pages")),
 ]
 
+_api_bad_request = json_error_view(400, "bad_request", "The request could not be read.")
+_api_too_large = json_error_view(413, "too_large", str(RequestTooLarge().detail))
 _api_not_found = json_error_view(404, "not_found", "Not found.")
 _api_server_error = json_error_view(500, "server_error", "Something went wrong on our side.")
+
+
+def handler400(request, exception):
+    # Django's own refusals before a view runs: a body past the upload limit (read by
+    # Django, not the parser) or a malformed request.
+    if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            return _api_too_large(request)
+        return _api_bad_request(request)
+    return defaults.bad_request(request, exception)
 
 
 def handler404(request, exception):

@@ -15,12 +15,12 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from backend.errors import refuse
 from backend.etags import ETagDestroyMixin, ETagMixin, etag_response, if_match
 from backend.idempotency import IdempotentCreateMixin, idempotent
+from backend.routing import Router
 from backend.selectors import organisation_list
 from capability import levels, selectors, services
 from capability.filters import PersonFilter, RecordFilter
@@ -392,7 +392,7 @@ class EngagementViewSet(
         services.engagement_delete(by=self.request.user, engagement=instance)
 
 
-router = SimpleRouter()
+router = Router()
 router.register("courses", CourseViewSet, basename="course")
 router.register("people", PersonViewSet, basename="person")
 router.register("records", TrainingRecordViewSet, basename="training-record")
@@ -402,11 +402,11 @@ router.register("directory", DirectoryView, basename="directory")
 
 urlpatterns = [
     path(
-        "capability/records/<int:pk>/evidence/",
+        "capability/records/<id:pk>/evidence/",
         TrainingEvidenceView.as_view(),
         name="training-evidence",
     ),
-    path("capability/targets/<int:organisation_id>/", TargetsView.as_view(), name="targets"),
+    path("capability/targets/<id:organisation_id>/", TargetsView.as_view(), name="targets"),
     path("capability/pyramid/", PyramidView.as_view(), name="pyramid"),
     path("capability/partner-involvement/", InvolvementView.as_view(), name="partner-involvement"),
     path("capability/", include(router.urls)),

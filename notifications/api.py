@@ -8,13 +8,13 @@ from django.urls import include, path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from backend.etags import etag_response, if_match
+from backend.pagination import CursorPagination
+from backend.routing import Router
 from backend.schema import ErrorSerializer
 from notifications import selectors, services
 from notifications.filters import NotificationFilter
@@ -124,7 +124,7 @@ class CaseloadView(APIView):
         return Response(CaseloadSerializer(caseload).data)
 
 
-router = SimpleRouter()
+router = Router()
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [

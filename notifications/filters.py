@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 
+from backend.filters import IdFilter
 from notifications.models import Kind, Notification
 
 
@@ -12,7 +13,7 @@ class NotificationFilter(django_filters.FilterSet):
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
     # A plain number: a choice field would check the id against every organisation's
     # projects and so say which ids exist.
-    project = django_filters.NumberFilter(field_name="project_id")
+    project = IdFilter(field_name="project_id")
 
     class Meta:
         model = Notification

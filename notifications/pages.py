@@ -374,9 +374,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("notifications/preferences/", preferences, name="notification-preferences"),
     path("notifications/", notification_page, name="notification-list"),
-    path("notifications/<int:pk>/", notification_open, name="notification-open"),
+    path("notifications/<id:pk>/", notification_open, name="notification-open"),
     path("notifications/read-all/", notification_read_all, name="notification-read-all"),
     path("wins/", wins_page, name="wins"),
-    path("wins/<int:pk>/thank/", win_thank, name="win-thank"),
+    path("wins/<id:pk>/thank/", win_thank, name="win-thank"),
     path("settings/nudges/", nudge_settings_page, name="nudge-settings"),
 ]

@@ -125,4 +125,4 @@ def project_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "notifications/desk/review.html", context)
 
 
-urlpatterns = [path("caseload/projects/<int:pk>/", project_review, name="project-review")]
+urlpatterns = [path("caseload/projects/<id:pk>/", project_review, name="project-review")]

@@ -61,6 +61,9 @@ class PreferenceSerializer(SafeTextMixin, serializers.ModelSerializer):
     digest_weekday = serializers.IntegerField(
         min_value=0, max_value=6, required=False, help_text="0 is Monday, 6 is Sunday."
     )
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Null until you first change them."
+    )
 
     class Meta:
         model = Preference

@@ -70,7 +70,7 @@ def reconcile() -> dict | None:
 
 @shared_task(acks_late=True, soft_time_limit=100, time_limit=120, ignore_result=True)
 def deliveries_sweep() -> dict | None:
-    """Every ten minutes: send e-mails that are due and unsent (quiet hours over, a lost
+    """Every five minutes: send e-mails that are due and unsent (quiet hours over, a lost
     delivery message, a claim whose worker died)."""
     return _run(
         "deliveries_sweep",

@@ -15,13 +15,13 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from backend.comments import CommentSerializer, CommentsView, CommentView
 from backend.etags import ETagDestroyMixin, ETagMixin
 from backend.idempotency import idempotent
 from backend.models import User
+from backend.routing import Router
 from backend.schema import ErrorSerializer
 from pdsa import selectors, services
 from pdsa.filters import CycleFilter
@@ -201,20 +201,20 @@ class CycleCommentView(CommentView):
         return super().delete(request, pk, comment_id)
 
 
-router = SimpleRouter()
+router = Router()
 router.register("cycles", CycleViewSet, basename="cycle")
 
 urlpatterns = [
-    path("cycles/<int:pk>/comments/", CycleCommentsView.as_view(), name="cycle-comments"),
+    path("cycles/<id:pk>/comments/", CycleCommentsView.as_view(), name="cycle-comments"),
     path(
-        "cycles/<int:pk>/comments/<int:comment_id>/",
+        "cycles/<id:pk>/comments/<id:comment_id>/",
         CycleCommentView.as_view(),
         name="cycle-comment",
     ),
     path("", include(router.urls)),
-    path("projects/<int:pk>/progress/", ProjectProgressView.as_view(), name="project-progress"),
+    path("projects/<id:pk>/progress/", ProjectProgressView.as_view(), name="project-progress"),
     path(
-        "projects/<int:pk>/progress-override/",
+        "projects/<id:pk>/progress-override/",
         ProjectProgressOverrideView.as_view(),
         name="project-progress-override",
     ),

@@ -44,9 +44,9 @@ def cycle_comment_remove(request: HttpRequest, pk: int, comment_id: int) -> Http
 
 
 urlpatterns = [
-    path("cycles/<int:pk>/comments/", cycle_comment_new, name="cycle-comment-new"),
+    path("cycles/<id:pk>/comments/", cycle_comment_new, name="cycle-comment-new"),
     path(
-        "cycles/<int:pk>/comments/<int:comment_id>/delete/",
+        "cycles/<id:pk>/comments/<id:comment_id>/delete/",
         cycle_comment_remove,
         name="cycle-comment-delete",
     ),

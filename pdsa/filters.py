@@ -7,6 +7,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from backend.filters import IdFilter
 from pdsa import selectors
 from pdsa.models import Cycle
 
@@ -14,11 +15,11 @@ from pdsa.models import Cycle
 class CycleFilter(django_filters.FilterSet):
     # Plain ids, not model choices: an id the user may not see filters to nothing, exactly
     # like an id that does not exist.
-    project = django_filters.NumberFilter(field_name="project_id")
-    change_idea = django_filters.NumberFilter(field_name="change_idea_id")
-    owner = django_filters.NumberFilter(field_name="owner_id")
-    parent = django_filters.NumberFilter(field_name="parent_id")
-    unit = django_filters.NumberFilter(field_name="project__unit_id")
+    project = IdFilter(field_name="project_id")
+    change_idea = IdFilter(field_name="change_idea_id")
+    owner = IdFilter(field_name="owner_id")
+    parent = IdFilter(field_name="parent_id")
+    unit = IdFilter(field_name="project__unit_id")
     stage = django_filters.MultipleChoiceFilter(choices=Cycle.Stage.choices)
     decision = django_filters.ChoiceFilter(choices=Cycle.Decision.choices)
     overdue = django_filters.BooleanFilter(

@@ -35,8 +35,10 @@ class Cycle(models.Model):
         ADAPT = "adapt", "Adapt"
         ABANDON = "abandon", "Abandon"
 
-    # A phone may make the id itself, so a record made offline keeps one identity.
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # A phone may make the id itself, so a record made offline keeps one identity. It is
+    # unique within the project only: a uuid taken in another project (another trust's)
+    # must not be refused, or the refusal would say that it exists.
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="cycles")
     change_idea = models.ForeignKey(
         ChangeIdea, on_delete=models.SET_NULL, null=True, blank=True, related_name="cycles"
@@ -99,6 +101,7 @@ class Cycle(models.Model):
         indexes = [models.Index(fields=["stage", "planned_end"])]
         constraints = [
             models.UniqueConstraint(fields=["project", "number"], name="cycle_number_in_project"),
+            models.UniqueConstraint(fields=["project", "uuid"], name="cycle_uuid_in_project"),
             models.CheckConstraint(
                 condition=Q(planned_end__isnull=True)
                 | Q(planned_start__isnull=True)
@@ -170,6 +173,7 @@ class CycleFile(Attachment):
 
     class Meta(Attachment.Meta):
         indexes = [models.Index(fields=["cycle", "-created_at"])]
+
 
 class CycleComment(Comment):
     """A comment on a cycle (a coach's feedback on the test, the team's reply); shown on

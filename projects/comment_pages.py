@@ -44,9 +44,9 @@ def project_comment_remove(request: HttpRequest, pk: int, comment_id: int) -> Ht
 
 
 urlpatterns = [
-    path("projects/<int:pk>/comments/", project_comment_new, name="project-comment-new"),
+    path("projects/<id:pk>/comments/", project_comment_new, name="project-comment-new"),
     path(
-        "projects/<int:pk>/comments/<int:comment_id>/delete/",
+        "projects/<id:pk>/comments/<id:comment_id>/delete/",
         project_comment_remove,
         name="project-comment-delete",
     ),

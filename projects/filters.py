@@ -8,13 +8,17 @@ parameter.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backend.filters import UserFilterSet
+from backend.filters import IdFilter, UserFilterSet
 from backend.models import Unit
 from backend.selectors import unit_descendant_ids
 from projects.models import (
@@ -28,6 +32,30 @@ from projects.models import (
     StrategicAim,
 )
 from projects.spc import ASSURANCE_ICONS, ICONS
+
+# Real zones lie within 14 hours of UTC; PostgreSQL refuses offsets past 15:59, and an
+# offset like -17:01 would otherwise reach it (a 500) instead of being refused here.
+MAX_UTC_OFFSET = timedelta(hours=14)
+
+
+class UTCDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date and time with a real UTC offset, read as UTC."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        value = super().to_python(value)
+        if value is None:
+            return None
+        offset = value.utcoffset() or timedelta(0)
+        if abs(offset) > MAX_UTC_OFFSET:
+            raise ValidationError("Give a time zone within 14 hours of UTC.", code="invalid")
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("Give a date between the years 1 and 9999.") from None
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
 
 
 def aim_descendant_ids(*, aim_id: int) -> list[int]:
@@ -49,22 +77,18 @@ def _quality_dimension(queryset: QuerySet, path: str, value: str) -> QuerySet:
 
 
 class ProjectFilter(UserFilterSet):
-    unit = django_filters.NumberFilter(field_name="unit_id", help_text="Projects of this unit.")
-    within_unit = django_filters.NumberFilter(
+    unit = IdFilter(field_name="unit_id", help_text="Projects of this unit.")
+    within_unit = IdFilter(
         method="filter_within_unit", help_text="Projects of this unit and every unit beneath it."
     )
     unit_kind = django_filters.ChoiceFilter(field_name="unit__kind", choices=Unit.Kind.choices)
-    aim = django_filters.NumberFilter(field_name="aims", help_text="Projects linked to this aim.")
-    within_aim = django_filters.NumberFilter(
+    aim = IdFilter(field_name="aims", help_text="Projects linked to this aim.")
+    within_aim = IdFilter(
         method="filter_within_aim", help_text="Linked to this aim or any aim cascaded from it."
     )
     status = django_filters.MultipleChoiceFilter(choices=Project.Status.choices)
-    coach = django_filters.NumberFilter(
-        method="filter_coach", help_text="User id of a coach on the project's team."
-    )
-    member = django_filters.NumberFilter(
-        method="filter_member", help_text="User id of anyone on the project's team."
-    )
+    coach = IdFilter(method="filter_coach", help_text="User id of a coach on the project's team.")
+    member = IdFilter(method="filter_member", help_text="User id of anyone on the project's team.")
     mine = django_filters.BooleanFilter(
         method="filter_mine", help_text="Only projects whose team you are on."
     )
@@ -74,7 +98,7 @@ class ProjectFilter(UserFilterSet):
     q = django_filters.CharFilter(
         method="filter_text", help_text="Words in the title, aim statement or problem."
     )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UTCDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     ordering = django_filters.OrderingFilter(
         fields=["title", "updated_at", "created_at", "status", "last_activity_at"]
     )
@@ -118,15 +142,15 @@ class ProjectFilter(UserFilterSet):
 
 
 class AimFilter(UserFilterSet):
-    parent = django_filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
     root = django_filters.BooleanFilter(
         field_name="parent", lookup_expr="isnull", help_text="Only the top of each cascade."
     )
-    within_aim = django_filters.NumberFilter(
+    within_aim = IdFilter(
         method="filter_within_aim", help_text="This aim and every aim cascaded beneath it."
     )
-    unit = django_filters.NumberFilter(field_name="unit_id")
-    owner = django_filters.NumberFilter(field_name="owner_id")
+    unit = IdFilter(field_name="unit_id")
+    owner = IdFilter(field_name="owner_id")
     is_active = django_filters.BooleanFilter()
     quality_dimension = django_filters.ChoiceFilter(
         method="filter_quality_dimension", choices=QualityDimension.choices
@@ -149,12 +173,12 @@ class AimFilter(UserFilterSet):
 
 
 class MeasureFilter(UserFilterSet):
-    project = django_filters.NumberFilter(field_name="project_id")
-    aim = django_filters.NumberFilter(field_name="aim_id")
-    definition = django_filters.NumberFilter(field_name="definition_id")
+    project = IdFilter(field_name="project_id")
+    aim = IdFilter(field_name="aim_id")
+    definition = IdFilter(field_name="definition_id")
     type = django_filters.MultipleChoiceFilter(choices=Measure.Type.choices)
     chart_type = django_filters.ChoiceFilter(choices=ChartType.choices)
-    unit = django_filters.NumberFilter(field_name="project__unit_id")
+    unit = IdFilter(field_name="project__unit_id")
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
 
     class Meta:
@@ -163,8 +187,8 @@ class MeasureFilter(UserFilterSet):
 
 
 class ChangeIdeaFilter(UserFilterSet):
-    project = django_filters.NumberFilter(field_name="project_id")
-    driver = django_filters.NumberFilter(field_name="drivers")
+    project = IdFilter(field_name="project_id")
+    driver = IdFilter(field_name="drivers")
     status = django_filters.MultipleChoiceFilter(choices=ChangeIdea.Status.choices)
     q = django_filters.CharFilter(method="filter_text")
 
@@ -191,19 +215,19 @@ class MeasureSummaryFilter(UserFilterSet):
     filtering by aim takes the aim's own measures and those of the projects linked to it,
     and by unit the measures of projects there and of aims owned there."""
 
-    organisation = django_filters.NumberFilter(field_name="organisation_id")
-    project = django_filters.NumberFilter(field_name="project_id")
-    aim = django_filters.NumberFilter(
+    organisation = IdFilter(field_name="organisation_id")
+    project = IdFilter(field_name="project_id")
+    aim = IdFilter(
         method="filter_aim", help_text="The aim's own measures and its projects' measures."
     )
-    within_aim = django_filters.NumberFilter(
+    within_aim = IdFilter(
         method="filter_within_aim",
         help_text="As aim, for the aim and every aim cascaded beneath it.",
     )
-    unit = django_filters.NumberFilter(
+    unit = IdFilter(
         method="filter_unit", help_text="Measures of projects in this unit or aims owned there."
     )
-    within_unit = django_filters.NumberFilter(
+    within_unit = IdFilter(
         method="filter_within_unit", help_text="As unit, for the unit and every unit beneath it."
     )
     quality_dimension = django_filters.ChoiceFilter(

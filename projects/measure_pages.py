@@ -220,5 +220,5 @@ def measure_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("portfolio/measures/", measure_summary_page, name="measure-summary-page"),
-    path("measures/<int:pk>/", measure_page, name="measure-page"),
+    path("measures/<id:pk>/", measure_page, name="measure-page"),
 ]

@@ -203,5 +203,5 @@ def aim_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("portfolio/", portfolio_page, name="portfolio-page"),
-    path("portfolio/aims/<int:pk>/", aim_page, name="aim-page"),
+    path("portfolio/aims/<id:pk>/", aim_page, name="aim-page"),
 ]

@@ -17,15 +17,15 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from backend.etags import ETagDestroyMixin, IfMatchMixin, etag_response, if_match
 from backend.idempotency import idempotent
 from backend.pagination import Pagination
+from backend.routing import Router
+from backend.schema import whole_list
 from backend.selectors import unit_list
-from projects.selectors import object_history
-from projects.serializers import HistoryEntrySerializer
+from projects.api.common import HistoryMixin
 from spread import selectors, services
 from spread.filters import CandidateFilter
 from spread.models import Adoption, ChangePackage, SpreadCandidate, SpreadTarget
@@ -45,15 +45,6 @@ from spread.serializers import (
     SuggestionSerializer,
     TargetSerializer,
 )
-
-
-class HistoryMixin:
-    @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
-    def history(self, request: Request, pk: str | None = None) -> Response:
-        """Who changed what, and when, newest first."""
-        entries = object_history(instance=self.get_object())
-        return Response({"count": len(entries), "results": entries})
 
 
 class CandidateViewSet(
@@ -254,7 +245,7 @@ class AdoptionViewSet(
 class UnitSpreadSuggestionsView(APIView):
     """Changes that worked elsewhere for measures this unit tracks, best first."""
 
-    @extend_schema(responses=SuggestionSerializer(many=True), tags=["spread"])
+    @extend_schema(responses=whole_list("SpreadSuggestions", SuggestionSerializer), tags=["spread"])
     def get(self, request: Request, pk: int) -> Response:
         unit = get_object_or_404(unit_list(user=request.user), pk=pk)
         found = selectors.unit_spread_suggestions(user=request.user, unit=unit)
@@ -266,6 +257,8 @@ class UnitSpreadSuggestionsView(APIView):
 class LearningView(APIView):
     """The learning library: "has this been tried before?" across every team's tested
     change ideas (adopted, adapted, abandoned, testing), with their learning and context."""
+
+    pagination_class = Pagination
 
     @extend_schema(
         parameters=[LearningQuerySerializer],
@@ -279,7 +272,7 @@ class LearningView(APIView):
         ideas = selectors.learning_search(
             user=request.user, query=filters.pop("q"), filters=filters
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(ideas, request, view=self)
         visible = set(
             selectors.candidate_list(user=request.user)
@@ -292,7 +285,7 @@ class LearningView(APIView):
         return paginator.get_paginated_response(data)
 
 
-router = SimpleRouter()
+router = Router()
 router.register("spread/candidates", CandidateViewSet, basename="spread-candidate")
 router.register("spread/targets", TargetViewSet, basename="spread-target")
 router.register("spread/adoptions", AdoptionViewSet, basename="spread-adoption")
@@ -300,7 +293,7 @@ router.register("spread/adoptions", AdoptionViewSet, basename="spread-adoption")
 urlpatterns = [
     path("", include(router.urls)),
     path(
-        "units/<int:pk>/spread-suggestions/",
+        "units/<id:pk>/spread-suggestions/",
         UnitSpreadSuggestionsView.as_view(),
         name="unit-spread-suggestions",
     ),

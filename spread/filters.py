@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import django_filters
 
+from backend.filters import IdFilter
 from spread.models import SpreadCandidate
 
 
 class CandidateFilter(django_filters.FilterSet):
-    origin_unit = django_filters.NumberFilter(field_name="origin_unit_id")
-    origin_project = django_filters.NumberFilter(field_name="origin_project_id")
-    organisation = django_filters.NumberFilter(field_name="organisation_id")
+    origin_unit = IdFilter(field_name="origin_unit_id")
+    origin_project = IdFilter(field_name="origin_project_id")
+    organisation = IdFilter(field_name="organisation_id")
     status = django_filters.MultipleChoiceFilter(choices=SpreadCandidate.Status.choices)
 
     class Meta:

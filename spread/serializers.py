@@ -35,7 +35,7 @@ class PackageSerializer(SafeTextMixin, serializers.ModelSerializer):
     """The change package: read with the candidate, written by the QI team and the team."""
 
     contact = ScopedPrimaryKeyRelatedField(person_list, allow_null=True, required=False)
-    contact_person = PersonSerializer(source="contact", read_only=True)
+    contact_person = PersonSerializer(source="contact", read_only=True, allow_null=True)
     cycles = ScopedPrimaryKeyRelatedField(cycle_list, many=True, required=False)
     measure_definitions = ScopedPrimaryKeyRelatedField(
         measure_definition_list, many=True, required=False
@@ -73,8 +73,8 @@ class CandidateSerializer(serializers.ModelSerializer):
     origin_project = serializers.SerializerMethodField()
     origin_unit = UnitBriefSerializer(read_only=True)
     source_cycle = serializers.SerializerMethodField()
-    nominated_by = PersonSerializer(read_only=True)
-    reviewed_by = PersonSerializer(read_only=True)
+    nominated_by = PersonSerializer(read_only=True, allow_null=True)
+    reviewed_by = PersonSerializer(read_only=True, allow_null=True)
     package = serializers.SerializerMethodField()
     counts = serializers.SerializerMethodField()
 
@@ -202,7 +202,7 @@ class TargetSerializer(SafeTextMixin, serializers.ModelSerializer):
     candidate = ScopedPrimaryKeyRelatedField(candidate_list)
     unit = ScopedPrimaryKeyRelatedField(unit_list)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    targeted_by = PersonSerializer(read_only=True)
+    targeted_by = PersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = SpreadTarget
@@ -224,7 +224,7 @@ class AdoptionSerializer(serializers.ModelSerializer):
     candidate = serializers.SerializerMethodField()
     unit = UnitBriefSerializer(read_only=True)
     project = serializers.SerializerMethodField()
-    started_by = PersonSerializer(read_only=True)
+    started_by = PersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Adoption

@@ -18,6 +18,7 @@ from django import forms
 from django.contrib.auth import login, logout
 from django.contrib.staticfiles import finders
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,7 +34,7 @@ from backend import services
 from backend.errors import ApplicationError
 from backend.navigation import home_url
 from backend.throttles import SignInThrottle
-from backend.validators import NHS_NUMBER_MESSAGE, contains_nhs_number
+from backend.validators import NHS_NUMBER_MESSAGE, TEXT_MAX_LENGTH, contains_nhs_number
 
 # The static files a phone keeps so that any page it has opened opens again offline.
 SHELL_STATIC = (
@@ -79,8 +80,16 @@ class PageForm(forms.Form):
 
     bound_field_class = NHSBoundField
     template_name = "backend/includes/form_fields.html"
-    # Like the API's SafeTextMixin: no free text that holds an NHS number is ever saved.
+    # Like the API's SafeTextMixin: no free text that holds an NHS number is ever saved,
+    # and free text without a limit of its own is held to the API's.
     refuses_nhs_numbers = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                field.max_length = TEXT_MAX_LENGTH
+                field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -661,14 +661,14 @@ def sign_ins(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("organisation/members/", members, name="organisation-members"),
-    path("organisation/members/<int:pk>/", member_edit, name="organisation-member"),
+    path("organisation/members/<id:pk>/", member_edit, name="organisation-member"),
     path(
-        "organisation/members/<int:pk>/deactivate/",
+        "organisation/members/<id:pk>/deactivate/",
         member_deactivate,
         name="organisation-member-deactivate",
     ),
     path(
-        "organisation/members/<int:pk>/reactivate/",
+        "organisation/members/<id:pk>/reactivate/",
         member_reactivate,
         name="organisation-member-reactivate",
     ),
@@ -676,22 +676,22 @@ urlpatterns = [
     path("organisation/invitations/new/", invite, name="organisation-invite"),
     path("organisation/invitations/file/", invite_file, name="organisation-invite-file"),
     path(
-        "organisation/invitations/<int:pk>/resend/",
+        "organisation/invitations/<id:pk>/resend/",
         invitation_resend,
         name="organisation-invitation-resend",
     ),
     path(
-        "organisation/invitations/<int:pk>/revoke/",
+        "organisation/invitations/<id:pk>/revoke/",
         invitation_revoke,
         name="organisation-invitation-revoke",
     ),
     path("organisation/units/", units, name="organisation-units"),
-    path("organisation/units/<int:pk>/", unit_edit, name="organisation-unit"),
-    path("organisation/units/<int:pk>/retire/", unit_retire, name="organisation-unit-retire"),
+    path("organisation/units/<id:pk>/", unit_edit, name="organisation-unit"),
+    path("organisation/units/<id:pk>/retire/", unit_retire, name="organisation-unit-retire"),
     path("organisation/settings/", settings_page, name="organisation-settings"),
     path("organisation/settings/domains/", domain_add, name="organisation-domain-add"),
     path(
-        "organisation/settings/domains/<int:pk>/remove/",
+        "organisation/settings/domains/<id:pk>/remove/",
         domain_remove,
         name="organisation-domain-remove",
     ),

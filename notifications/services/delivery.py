@@ -14,12 +14,14 @@ dies between the claim and the send:
 - at-least-once (send, then mark) would send again whenever a task is redelivered.
 
 We take the middle: a send that fails is un-claimed at once and retried with backoff; a
-worker that dies holding a claim leaves it to expire after EMAIL_CLAIM_LEASE (far longer
-than the task's hard time limit, so a slow live send is never duplicated), and the
-delivery sweep then sends it. A duplicate needs the worker to die after the SMTP server
-accepted the message and before the "sent" UPDATE commits: a window of milliseconds,
-against losing a message for good. The Message-ID is fixed per notification, so a mail
-system that de-duplicates by Message-ID folds even that one.
+worker that dies holding a claim leaves it to expire after EMAIL_CLAIM_LEASE, and the
+delivery sweep (every five minutes) then sends it. The lease is safe because a live send
+cannot outlast it: Celery kills a task at its hard time limit (a minute) and every SMTP
+step is bounded by ``EMAIL_TIMEOUT`` (20 seconds) whatever the worker's pool, so a send
+still holding its claim after five minutes has died. A duplicate needs the worker to
+die after the SMTP server accepted the message and before the "sent" UPDATE commits: a
+window of milliseconds, against losing a message for good. The Message-ID is fixed per
+notification, so a mail system that de-duplicates by Message-ID folds even that one.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from notifications.services.writing import (
 
 logger = logging.getLogger(__name__)
 
-EMAIL_CLAIM_LEASE = timedelta(minutes=15)
+EMAIL_CLAIM_LEASE = timedelta(minutes=5)
 MAX_EMAIL_ATTEMPTS = 8
 # The task enqueued when a row is written gets the first go; the sweep picks up after.
 SWEEP_GRACE = timedelta(minutes=2)

@@ -198,16 +198,9 @@ def _write_questions_and_tasks(
 
 
 def _existing_for_uuid(*, uuid: UUID, project: Project) -> Cycle | None:
-    existing = Cycle.objects.filter(uuid=uuid).first()
-    if existing is None:
-        return None
-    if existing.project_id != project.pk:
-        raise ApplicationError(
-            "This uuid already names another cycle; make a new one for a new cycle.",
-            field="uuid",
-            code="duplicate",
-        )
-    return existing
+    # Only this project's cycles: whether the uuid exists elsewhere is none of the caller's
+    # business (and in another organisation, not theirs to learn).
+    return Cycle.objects.filter(project=project, uuid=uuid).first()
 
 
 @transaction.atomic
@@ -227,8 +220,8 @@ def cycle_create(
 
     ``uuid`` is the client's own id for the new record. When a cycle with it already
     exists in this project (an offline save sent again), that cycle comes back unchanged
-    with ``created`` False and nothing in the call is applied; a uuid used in another
-    project is refused. Returns ``(cycle, created)``.
+    with ``created`` False and nothing in the call is applied; a uuid is unique within its
+    project only. Returns ``(cycle, created)``.
     """
     ensure_can_edit(user=by, project=project)
     fields = only(WorksheetFields, fields, service="cycle_create")

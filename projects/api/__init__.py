@@ -5,8 +5,8 @@ Included under ``/api/v1/`` by ``backend/urls.py``.
 """
 
 from django.urls import include, path
-from rest_framework.routers import SimpleRouter
 
+from backend.routing import Router
 from projects.api.aims import AimViewSet
 from projects.api.comments import ProjectCommentsView, ProjectCommentView
 from projects.api.diagram import ChangeIdeaViewSet, DriverViewSet
@@ -15,7 +15,7 @@ from projects.api.measures import MeasureDefinitionViewSet, MeasureViewSet
 from projects.api.portfolio import MeasureSummaryView, PortfolioView
 from projects.api.projects import ProjectMemberViewSet, ProjectViewSet
 
-router = SimpleRouter()
+router = Router()
 router.register("aims", AimViewSet, basename="aim")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("project-members", ProjectMemberViewSet, basename="project-member")
@@ -27,11 +27,11 @@ router.register("measures", MeasureViewSet, basename="measure")
 urlpatterns = [
     path("portfolio/", PortfolioView.as_view(), name="portfolio"),
     path("portfolio/measures/", MeasureSummaryView.as_view(), name="portfolio-measures"),
-    path("measures/<int:pk>/data.csv", MeasureDataCSVView.as_view(), name="measure-data-csv"),
-    path("measures/<int:pk>/chart.svg", MeasureChartSVGView.as_view(), name="measure-chart-svg"),
-    path("projects/<int:pk>/comments/", ProjectCommentsView.as_view(), name="project-comments"),
+    path("measures/<id:pk>/data.csv", MeasureDataCSVView.as_view(), name="measure-data-csv"),
+    path("measures/<id:pk>/chart.svg", MeasureChartSVGView.as_view(), name="measure-chart-svg"),
+    path("projects/<id:pk>/comments/", ProjectCommentsView.as_view(), name="project-comments"),
     path(
-        "projects/<int:pk>/comments/<int:comment_id>/",
+        "projects/<id:pk>/comments/<id:comment_id>/",
         ProjectCommentView.as_view(),
         name="project-comment",
     ),

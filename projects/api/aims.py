@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -13,7 +13,7 @@ from backend.idempotency import IdempotentCreateMixin
 from projects import selectors, services
 from projects.api.common import HistoryMixin
 from projects.filters import AimFilter
-from projects.serializers import AimSerializer, AimTreeSerializer
+from projects.serializers import AimSerializer, AimTreeQuerySerializer, AimTreeSerializer
 
 
 class AimViewSet(
@@ -43,17 +43,14 @@ class AimViewSet(
             by=self.request.user, aim=serializer.instance, **serializer.validated_data
         )
 
-    @extend_schema(
-        parameters=[OpenApiParameter("organisation", int, required=False)],
-        responses=AimTreeSerializer(many=True),
-    )
-    @action(detail=False, methods=["get"])
+    @extend_schema(parameters=[AimTreeQuerySerializer], responses=AimTreeSerializer(many=True))
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
     def tree(self, request: Request) -> Response:
         """The aims as nested cascades: organisation aims, and beneath each its division
-        and ward aims."""
-        organisation = request.query_params.get("organisation")
+        and ward aims. One document (an array of the top aims), never paged."""
+        query = AimTreeQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         roots = selectors.aim_tree(
-            user=request.user,
-            organisation_id=int(organisation) if organisation and organisation.isdigit() else None,
+            user=request.user, organisation_id=query.validated_data.get("organisation")
         )
         return Response(roots)

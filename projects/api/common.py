@@ -11,6 +11,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from backend.schema import whole_list
 from projects.selectors import object_history
 from projects.serializers import HistoryEntrySerializer
 
@@ -18,9 +19,20 @@ from projects.serializers import HistoryEntrySerializer
 class HistoryMixin:
     """``GET .../{id}/history/``: who changed what, and when, newest first."""
 
-    @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="history")
+    # Declared so the history action may switch filtering off on any viewset (DRF lets an
+    # action set only attributes its viewset has); a viewset's own setting wins.
+    filterset_class = None
+
+    @extend_schema(responses=whole_list("History", HistoryEntrySerializer))
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="history",
+        filterset_class=None,
+        pagination_class=None,
+    )
     def history(self, request: Request, pk: str | None = None) -> Response:
+        """Who changed what, and when, newest first."""
         entries = object_history(instance=self.get_object())
         return Response({"count": len(entries), "results": entries})
 

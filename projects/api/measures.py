@@ -14,13 +14,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from backend.etags import ETagDestroyMixin, ETagMixin
-from backend.idempotency import IdempotentCreateMixin, idempotent
+from backend.idempotency import IdempotentCreateMixin, dispatches_to_idempotent, idempotent
+from backend.routing import ID_PATTERN
+from backend.schema import whole_list
 from projects import selectors, services
 from projects.api.common import HistoryMixin
 from projects.filters import MeasureFilter
 from projects.models import Measure, MeasureDefinition
 from projects.serializers import (
     ChartSerializer,
+    DataPointListSerializer,
     DataPointSerializer,
     DataUploadSerializer,
     DataUpsertResultSerializer,
@@ -104,11 +107,20 @@ class MeasureViewSet(
             selectors.measure_list(user=self.request.user), pk=self.kwargs["pk"]
         )
 
-    @extend_schema(methods=["GET"], responses=DataPointSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=DataPointListSerializer)
     @extend_schema(
-        methods=["POST"], request=DataUploadSerializer, responses=DataUpsertResultSerializer
+        methods=["POST"],
+        request=DataUploadSerializer,
+        responses={200: DataUpsertResultSerializer, 201: DataUpsertResultSerializer},
     )
-    @action(detail=True, methods=["get", "post"], url_path="data", filterset_class=None)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="data",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    @dispatches_to_idempotent
     def data(self, request: Request, pk: str | None = None) -> Response:
         """GET: the data points in period order. POST: a list of rows (or ``{"rows":
         [...]}``) upserted by period, all or nothing; each bad row is named
@@ -153,23 +165,36 @@ class MeasureViewSet(
         services.data_point_delete(measure=self._measure(), period=day, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="data/history", filterset_class=None)
+    @extend_schema(responses=whole_list("History", HistoryEntrySerializer))
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="data/history",
+        filterset_class=None,
+        pagination_class=None,
+    )
     def data_history(self, request: Request, pk: str | None = None) -> Response:
         """Every data point added, changed or removed, with who and when, newest first."""
         entries = selectors.measure_data_history(measure=self._measure())
         return Response({"count": len(entries), "results": entries})
 
-    @extend_schema(methods=["GET"], responses=RebaseSerializer(many=True))
-    @extend_schema(methods=["POST"], request=RebaseSerializer, responses=RebaseSerializer)
-    @action(detail=True, methods=["get", "post"], url_path="rebases", filterset_class=None)
+    @extend_schema(methods=["GET"], responses=whole_list("Rebases", RebaseSerializer))
+    @extend_schema(methods=["POST"], request=RebaseSerializer, responses={201: RebaseSerializer})
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="rebases",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    @dispatches_to_idempotent
     def rebases(self, request: Request, pk: str | None = None) -> Response:
         """GET: the chart's rebases. POST: rebase the chart from ``starts_on``, with the
         reason (required); who decided is the signed-in user."""
         if request.method == "POST":
             return self._rebase(request)
-        rebases = selectors.rebase_list(measure=self._measure())
-        return Response({"results": RebaseSerializer(rebases, many=True).data})
+        rebases = RebaseSerializer(selectors.rebase_list(measure=self._measure()), many=True).data
+        return Response({"count": len(rebases), "results": rebases})
 
     @idempotent
     def _rebase(self, request: Request) -> Response:
@@ -183,7 +208,7 @@ class MeasureViewSet(
     @action(
         detail=True,
         methods=["delete"],
-        url_path=r"rebases/(?P<rebase_id>\d+)",
+        url_path=rf"rebases/(?P<rebase_id>{ID_PATTERN})",
         filterset_class=None,
     )
     def rebase(self, request: Request, pk: str | None = None, rebase_id: str = "") -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from backend.etags import ETagDestroyMixin, ETagMixin
 from backend.idempotency import IdempotentCreateMixin, idempotent
+from backend.schema import whole_list
 from projects import selectors, services
 from projects.api.common import HistoryMixin
 from projects.filters import ProjectFilter
@@ -72,13 +73,8 @@ class ProjectViewSet(
         return self.etag_response(project)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("title", str, required=True),
-            OpenApiParameter("unit", int, required=False),
-            OpenApiParameter("aims", str, required=False, description="Comma-separated ids."),
-            OpenApiParameter("exclude", int, required=False),
-        ],
-        responses=SimilarProjectSerializer(many=True),
+        parameters=[SimilarQuerySerializer],
+        responses=whole_list("SimilarProjects", SimilarProjectSerializer),
     )
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
     def similar(self, request: Request) -> Response:
@@ -93,7 +89,8 @@ class ProjectViewSet(
             aim_ids=query.validated_data.get("aims") or [],
             exclude_id=query.validated_data.get("exclude"),
         )
-        return Response({"results": SimilarProjectSerializer(found, many=True).data})
+        similar = SimilarProjectSerializer(found, many=True).data
+        return Response({"count": len(similar), "results": similar})
 
     @extend_schema(responses=DriverDiagramSerializer)
     @action(detail=True, methods=["get"], url_path="driver-diagram", filterset_class=None)

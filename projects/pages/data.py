@@ -95,6 +95,7 @@ class PointForm(PageForm):
     note = forms.CharField(
         label="Note (optional)",
         required=False,
+        max_length=2000,  # as the API's data rows
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Anything that explains this value, such as a change of staffing. "
         "Never a patient's details.",

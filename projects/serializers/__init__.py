@@ -1,6 +1,6 @@
 """Input and output shapes for the portfolio API."""
 
-from projects.serializers.aims import AimSerializer, AimTreeSerializer
+from projects.serializers.aims import AimSerializer, AimTreeQuerySerializer, AimTreeSerializer
 from projects.serializers.common import HistoryEntrySerializer, PersonSerializer
 from projects.serializers.diagram import (
     ChangeIdeaSerializer,
@@ -9,6 +9,7 @@ from projects.serializers.diagram import (
 )
 from projects.serializers.measures import (
     ChartSerializer,
+    DataPointListSerializer,
     DataPointRowSerializer,
     DataPointSerializer,
     DataUploadSerializer,
@@ -28,9 +29,11 @@ from projects.serializers.projects import (
 
 __all__ = [
     "AimSerializer",
+    "AimTreeQuerySerializer",
     "AimTreeSerializer",
     "ChangeIdeaSerializer",
     "ChartSerializer",
+    "DataPointListSerializer",
     "DataPointRowSerializer",
     "DataPointSerializer",
     "DataUploadSerializer",

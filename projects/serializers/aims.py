@@ -11,7 +11,7 @@ from backend.serializers import CreateOnlyFieldsMixin, ScopedPrimaryKeyRelatedFi
 from backend.validators import SafeTextMixin
 from projects import selectors
 from projects.models import QualityDimension, StrategicAim
-from projects.serializers.common import PersonSerializer
+from projects.serializers.common import ChartNumberField, PersonSerializer
 
 
 class AimSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSerializer):
@@ -28,8 +28,10 @@ class AimSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSeria
     quality_dimensions = serializers.ListField(
         child=serializers.ChoiceField(choices=QualityDimension.choices), required=False
     )
-    owner_detail = PersonSerializer(source="owner", read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    goal_baseline = ChartNumberField(allow_null=True, required=False)
+    goal_target = ChartNumberField(allow_null=True, required=False)
+    owner_detail = PersonSerializer(source="owner", read_only=True, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
     children = serializers.SerializerMethodField()
     project_count = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
@@ -92,6 +94,12 @@ class AimSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSeria
         raise serializers.ValidationError(
             {"organisation": "You belong to several organisations: say which this aim is for."}
         )
+
+
+class AimTreeQuerySerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(
+        required=False, min_value=1, help_text="Only this organisation's aims."
+    )
 
 
 class AimTreeSerializer(serializers.Serializer):

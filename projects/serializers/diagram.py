@@ -40,7 +40,7 @@ class ChangeIdeaSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.Mod
 
     project = ScopedPrimaryKeyRelatedField(selectors.project_list)
     drivers = ScopedPrimaryKeyRelatedField(selectors.driver_list, many=True, required=False)
-    created_by = PersonSerializer(read_only=True)
+    created_by = PersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ChangeIdea

@@ -14,7 +14,7 @@ from backend.serializers import CreateOnlyFieldsMixin, ScopedPrimaryKeyRelatedFi
 from backend.validators import SafeTextMixin
 from projects import selectors
 from projects.models import DataPoint, Measure, MeasureDefinition, QualityDimension, Rebase
-from projects.serializers.common import PersonSerializer
+from projects.serializers.common import ChartNumberField, PersonSerializer
 
 # Periods as people type them: ISO dates, a month ("2024-03"), a UK date ("01/03/2024"),
 # or a month as a spreadsheet shows it ("Mar 2024", "March 2024", "Mar-24", "03/2024").
@@ -72,14 +72,15 @@ class MeasureSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelS
         selectors.measure_definition_list, allow_null=True, required=False
     )
     name = serializers.CharField(max_length=200, required=False)
-    project_title = serializers.CharField(source="project.title", read_only=True, default=None)
-    aim_title = serializers.CharField(source="aim.title", read_only=True, default=None)
+    project_title = serializers.CharField(source="project.title", read_only=True, allow_null=True)
+    aim_title = serializers.CharField(source="aim.title", read_only=True, allow_null=True)
     data_point_count = serializers.SerializerMethodField()
     first_period = serializers.SerializerMethodField()
     last_period = serializers.SerializerMethodField()
     fix_after_n_points = serializers.IntegerField(
         min_value=12, max_value=1000, allow_null=True, required=False
     )
+    target = ChartNumberField(allow_null=True, required=False)
     can_edit = serializers.SerializerMethodField()
 
     class Meta:
@@ -161,7 +162,7 @@ class MeasureSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelS
 
 class RebaseSerializer(SafeTextMixin, serializers.ModelSerializer):
     reason = serializers.CharField(max_length=2000, help_text="Why the process changed.")
-    decided_by = PersonSerializer(read_only=True)
+    decided_by = PersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Rebase
@@ -175,7 +176,7 @@ class DataPointSerializer(serializers.ModelSerializer):
     denominator for p and u charts)."""
 
     plotted = serializers.SerializerMethodField()
-    created_by = PersonSerializer(read_only=True)
+    created_by = PersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = DataPoint
@@ -200,6 +201,15 @@ class DataPointSerializer(serializers.ModelSerializer):
         return None
 
 
+class DataPointListSerializer(serializers.Serializer):
+    """A measure's data, whole (never paged), with the revision it was read at."""
+
+    measure = serializers.IntegerField()
+    revision = serializers.IntegerField()
+    count = serializers.IntegerField()
+    results = DataPointSerializer(many=True)
+
+
 class DataPointRowSerializer(SafeTextMixin, serializers.Serializer):
     """One row of an upload: a period and whichever of the numbers and note are given;
     what is left out keeps its stored value."""
@@ -211,9 +221,9 @@ class DataPointRowSerializer(SafeTextMixin, serializers.Serializer):
             "invalid": "Write the period as a date, such as 2024-03-01, 01/03/2024 or Mar 2024."
         },
     )
-    value = serializers.FloatField(required=False, allow_null=True)
-    numerator = serializers.FloatField(required=False, allow_null=True)
-    denominator = serializers.FloatField(required=False, allow_null=True)
+    value = ChartNumberField(required=False, allow_null=True)
+    numerator = ChartNumberField(required=False, allow_null=True)
+    denominator = ChartNumberField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 

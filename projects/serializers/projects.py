@@ -13,7 +13,7 @@ from backend.validators import SafeTextMixin
 from projects import selectors
 from projects.lifecycle import next_statuses
 from projects.models import Project, ProjectMember
-from projects.serializers.common import PersonSerializer
+from projects.serializers.common import ChartNumberField, PersonSerializer
 from projects.services.projects import STARTING_STATUSES
 
 
@@ -60,14 +60,16 @@ class ProjectSerializer(SafeTextMixin, serializers.ModelSerializer):
     unit = ScopedPrimaryKeyRelatedField(unit_list)
     aims = ScopedPrimaryKeyRelatedField(selectors.aim_list, many=True, required=False)
     status = serializers.ChoiceField(choices=Project.Status.choices, required=False)
+    aim_baseline = ChartNumberField(allow_null=True, required=False)
+    aim_target = ChartNumberField(allow_null=True, required=False)
     unit_detail = serializers.SerializerMethodField()
     aim_details = serializers.SerializerMethodField()
     team = TeamPlaceSerializer(source="members", many=True, read_only=True)
     progress = serializers.SerializerMethodField()
     progress_score = serializers.FloatField(read_only=True)
     progress_override = serializers.FloatField(read_only=True, allow_null=True)
-    progress_override_by = PersonSerializer(read_only=True)
-    created_by = PersonSerializer(read_only=True)
+    progress_override_by = PersonSerializer(read_only=True, allow_null=True)
+    created_by = PersonSerializer(read_only=True, allow_null=True)
     can_edit = serializers.SerializerMethodField()
     next_statuses = serializers.SerializerMethodField()
 
@@ -180,16 +182,20 @@ class SimilarProjectSerializer(serializers.Serializer):
 class SimilarQuerySerializer(SafeTextMixin, serializers.Serializer):
     title = serializers.CharField(max_length=200)
     unit = ScopedPrimaryKeyRelatedField(unit_list, required=False, allow_null=True)
-    aims = serializers.CharField(
-        required=False, help_text="Comma-separated aim ids.", allow_blank=True
+    aims = serializers.RegexField(
+        r"^[0-9]{1,18}(,[0-9]{1,18})*$",
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Comma-separated aim ids.",
+        error_messages={"invalid": "Give aim ids separated by commas."},
     )
-    exclude = serializers.IntegerField(required=False, help_text="A project id to leave out.")
+    exclude = serializers.IntegerField(
+        required=False, min_value=1, help_text="A project id to leave out."
+    )
 
     def validate_aims(self, value: str) -> list[int]:
-        try:
-            return [int(part) for part in value.split(",") if part.strip()]
-        except ValueError:
-            raise serializers.ValidationError("Give aim ids separated by commas.") from None
+        return [int(part) for part in value.split(",") if part]
 
 
 class ProjectMemberSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSerializer):

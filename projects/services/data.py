@@ -7,7 +7,6 @@ the transaction, so listeners' own writes commit or roll back with the data.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +27,10 @@ from projects.services.measures import (
     ensure_can_edit_measure,
     measure_reading_changed,
 )
+from projects.spc import MAX_MAGNITUDE, number_problem
+
+# The SPC engine's smallest denominator; anything at or below zero is refused with it.
+MIN_DENOMINATOR = 1 / MAX_MAGNITUDE
 
 MAX_ROWS = 2000
 DATA_FIELDS = ("value", "numerator", "denominator", "note")
@@ -56,8 +59,8 @@ def _number_problems(point: DataPoint, chart_type: str) -> dict[str, str]:
     problems = {}
     for name in ("value", "numerator", "denominator"):
         number = getattr(point, name)
-        if number is not None and not math.isfinite(number):
-            problems[name] = "must be a finite number."
+        if number is not None and (problem := number_problem(number)):
+            problems[name] = f"{problem}."
     if problems:
         return problems
     label = ChartType(chart_type).label
@@ -65,7 +68,7 @@ def _number_problems(point: DataPoint, chart_type: str) -> dict[str, str]:
         for name in ("numerator", "denominator"):
             if getattr(point, name) is None:
                 problems[name] = f"is required for a {label}."
-        if point.denominator is not None and point.denominator <= 0:
+        if point.denominator is not None and point.denominator < MIN_DENOMINATOR:
             problems["denominator"] = "must be more than zero."
         if point.numerator is not None and point.numerator < 0:
             problems["numerator"] = "must be zero or more."
@@ -76,7 +79,7 @@ def _number_problems(point: DataPoint, chart_type: str) -> dict[str, str]:
             problems["value"] = f"is required for a {label}."
         elif chart_type in NON_NEGATIVE_CHARTS and point.value < 0:
             problems["value"] = f"must be zero or more for a {label}."
-        if point.denominator is not None and point.denominator <= 0:
+        if point.denominator is not None and point.denominator < MIN_DENOMINATOR:
             problems["denominator"] = "must be more than zero."
     return problems
 

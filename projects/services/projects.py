@@ -217,8 +217,11 @@ def _ensure_lead_remains(member: ProjectMember, *, new_role: str | None) -> None
 
 
 @transaction.atomic
-def project_member_add(*, by: User, project: Project, user: User, role: str) -> ProjectMember:
-    """Put someone of the organisation on the project's team in a role."""
+def project_member_add(
+    *, by: User, project: Project, user: User, role: str = ProjectMember.Role.MEMBER
+) -> ProjectMember:
+    """Put someone of the organisation on the project's team in a role (a member unless
+    another is named)."""
     ensure_can_edit_project(by=by, project=project, action="change the team of")
     ensure_member(user, project.organisation_id, field="user")
     if role not in ProjectMember.Role.values:

@@ -17,6 +17,7 @@ from .constants import (
     RULES,
 )
 from .errors import SPCInputError
+from .validation import MAX_MAGNITUDE, number_problem
 
 __all__ = [
     "ASSURANCE_ICONS",
@@ -24,6 +25,7 @@ __all__ = [
     "DEFAULT_OPTIONS",
     "DIRECTIONS",
     "ICONS",
+    "MAX_MAGNITUDE",
     "POINT_TYPES",
     "RULES",
     "BatchResult",
@@ -31,4 +33,5 @@ __all__ = [
     "analyse",
     "analyse_arrays",
     "analyse_many",
+    "number_problem",
 ]

@@ -267,20 +267,34 @@ def parse_points_strictly(
     return x, y_array, np.array(n, dtype=np.float64) if needs_n else None
 
 
-def _finite_number(value: Any, field: str) -> float:
-    if value is None:
-        raise SPCInputError(field, "is required and must be a number")
+def number_problem(value: Any) -> str | None:
+    """Why the engine would refuse ``value`` as a number to chart, or None if it takes it.
+
+    The one rule for every number Ripple stores to chart (a data point's value,
+    numerator and denominator, a target): a number, not a boolean, finite, and no
+    further from zero than ``MAX_MAGNITUDE``. Storage checks it too, so a stored point
+    can never blank a chart.
+    """
     if isinstance(value, bool) or not isinstance(value, _NUMBER_TYPES):
-        raise SPCInputError(field, f"must be a number, got {type(value).__name__}")
+        return f"must be a number, got {type(value).__name__}"
     try:
         number = float(value)
     except OverflowError:
         number = math.inf
     if not math.isfinite(number):
-        raise SPCInputError(field, "must be a finite number (no NaN or infinity)")
+        return "must be a finite number (no NaN or infinity)"
     if abs(number) > MAX_MAGNITUDE:
-        raise SPCInputError(field, f"must be between -{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}")
-    return number
+        return f"must be between -{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}"
+    return None
+
+
+def _finite_number(value: Any, field: str) -> float:
+    if value is None:
+        raise SPCInputError(field, "is required and must be a number")
+    problem = number_problem(value)
+    if problem:
+        raise SPCInputError(field, problem)
+    return float(value)
 
 
 def _is_int(value: Any) -> bool:

@@ -13,14 +13,14 @@ from spread.pages import learning, review, spreading, wards
 
 urlpatterns = [
     path("spread/", review.queue, name="spread-queue"),
-    path("spread/<int:pk>/", review.candidate_page, name="spread-candidate"),
-    path("spread/<int:pk>/package/", review.package_page, name="spread-package"),
-    path("spread/<int:pk>/wards/", spreading.wards_page, name="spread-wards"),
-    path("spread/<int:pk>/reach/", spreading.reach_page, name="spread-reach"),
-    path("spread/<int:pk>/adopt/", spreading.adopt, name="spread-adopt"),
+    path("spread/<id:pk>/", review.candidate_page, name="spread-candidate"),
+    path("spread/<id:pk>/package/", review.package_page, name="spread-package"),
+    path("spread/<id:pk>/wards/", spreading.wards_page, name="spread-wards"),
+    path("spread/<id:pk>/reach/", spreading.reach_page, name="spread-reach"),
+    path("spread/<id:pk>/adopt/", spreading.adopt, name="spread-adopt"),
     path("units/", wards.unit_index, name="unit-list"),
     path("units/mine/", wards.my_unit, name="unit-mine"),
-    path("units/<int:pk>/", wards.unit_page, name="unit-page"),
+    path("units/<id:pk>/", wards.unit_page, name="unit-page"),
     path("learning/", learning.library, name="learning"),
-    path("learning/cycles/<int:pk>/use/", learning.use_cycle, name="learning-use-cycle"),
+    path("learning/cycles/<id:pk>/use/", learning.use_cycle, name="learning-use-cycle"),
 ]

@@ -1,7 +1,8 @@
 """Write use-cases for spread, one function per thing a user does.
 
 - ``candidates``: ``candidate_suggest`` (from an "adopt" with an SPC signal),
-  ``candidates_suggest_for_project`` (the same, after new data),
+  ``candidates_suggest_for_project`` (the same, after new data), ``candidates_reconcile``
+  (the same for every project whose data changed lately, for lost checks),
   ``candidate_nominate``, ``candidate_review_start``, ``candidate_approve``,
   ``candidate_decline``, ``candidate_retire``, ``candidate_evidence_refresh``,
   ``package_update``
@@ -24,6 +25,7 @@ from spread.services.candidates import (
     candidate_retire,
     candidate_review_start,
     candidate_suggest,
+    candidates_reconcile,
     candidates_suggest_for_project,
     package_update,
 )
@@ -38,6 +40,7 @@ __all__ = [
     "candidate_retire",
     "candidate_review_start",
     "candidate_suggest",
+    "candidates_reconcile",
     "candidates_suggest_for_project",
     "offer_make",
     "package_update",

@@ -13,6 +13,7 @@ a change whose data have since shown the signal is approved as proven.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
@@ -24,7 +25,7 @@ from backend.models import User
 from backend.selectors import role_in
 from backend.updates import field_names, model_update, only
 from pdsa.models import Cycle
-from projects.models import ChangeIdea, Measure, MeasureDefinition, ProjectMember
+from projects.models import ChangeIdea, DataPoint, Measure, MeasureDefinition, ProjectMember
 from spread.models import ChangePackage, SpreadCandidate
 from spread.selectors import can_nominate, can_review, change_evidence
 from spread.services.common import ensure_reviewer, lock_candidate
@@ -205,6 +206,18 @@ def candidates_suggest_for_project(*, project_id: int) -> int:
         candidate = candidate_suggest(cycle=cycle, by=None)
         changed += candidate is not None and candidate.evidence_strength == Strength.PROVEN
     return changed
+
+
+def candidates_reconcile(*, since: datetime) -> int:
+    """Check again every project whose data changed (added, changed or removed) since
+    ``since``: the check each change enqueued may have been lost with the broker. Running
+    twice changes nothing. Returns how many candidates were made or upgraded."""
+    project_ids = set(
+        DataPoint.history.filter(history_date__gte=since, measure__project__isnull=False)
+        .values_list("measure__project_id", flat=True)
+        .distinct()
+    )
+    return sum(candidates_suggest_for_project(project_id=pk) for pk in sorted(project_ids))
 
 
 @transaction.atomic

@@ -88,6 +88,33 @@ def test_a_claim_left_by_a_dead_worker_is_sent_after_the_lease(clock):
     assert len(mail.outbox) == 1
 
 
+def test_a_dead_workers_claim_is_sent_within_ten_minutes_of_the_claim(clock):
+    from backend.celery import app
+
+    sweep_every = app.conf.beat_schedule["notifications-deliveries-sweep"]["schedule"]
+    minutes = sorted(sweep_every.minute)
+    sweep_minutes = max(
+        b - a for a, b in zip(minutes, [*minutes[1:], minutes[0] + 60], strict=True)
+    )
+    claimed_at = NOW - EMAIL_CLAIM_LEASE - timedelta(seconds=1)
+    notification = due_notification(email_due_at=claimed_at, email_claimed_at=claimed_at)
+
+    assert deliveries_sweep() == 1
+    assert notification_email_send(notification_id=notification.pk) is True
+    assert EMAIL_CLAIM_LEASE + timedelta(minutes=sweep_minutes) <= timedelta(minutes=10)
+
+
+def test_a_live_send_cannot_outlast_its_claim(settings):
+    from notifications.tasks import notification_deliver
+
+    # Celery kills the task at its hard time limit (prefork), and every SMTP step is
+    # bounded (any pool): connect, EHLO, STARTTLS, login, the message, QUIT.
+    assert timedelta(seconds=notification_deliver.time_limit) < EMAIL_CLAIM_LEASE
+    assert settings.EMAIL_TIMEOUT and timedelta(seconds=6 * settings.EMAIL_TIMEOUT) < (
+        EMAIL_CLAIM_LEASE
+    )
+
+
 def test_a_failed_send_releases_its_claim_so_a_retry_sends_it(clock, flaky_mail):
     notification = due_notification()
     with pytest.raises(SMTPServerDisconnected):

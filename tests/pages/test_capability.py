@@ -30,7 +30,14 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
-from tests.pages.conftest import DESK, PASSWORD, assert_accessible, screenshot, sign_in
+from tests.pages.conftest import (
+    DESK,
+    PASSWORD,
+    assert_accessible,
+    follow_header_link,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 Role = Membership.Role
@@ -181,7 +188,7 @@ def test_the_qi_team_sees_the_gaps_imports_records_and_opens_the_assessment(page
     tab.get_by_text("Imported 2 rows: 2 records added").wait_for()
     _look(tab, "capability-records-desk")
 
-    tab.get_by_role("link", name="Self-assessment").first.click()
+    follow_header_link(tab, "Self-assessment")
     tab.get_by_role("link", name=f"{YEAR}/{(YEAR + 1) % 100:02d}").click()
     tab.get_by_role("heading", name="Summary by domain").wait_for()
     assert tab.locator(".ripple-evidence").count() >= 8
@@ -241,7 +248,7 @@ def test_staff_add_their_training_and_find_a_practitioner(page, trust):
 
 def test_a_partner_sees_the_projects_they_are_part_of(page, trust):
     sign_in(page, trust["partner"].email)
-    page.get_by_role("link", name="My part in projects").click()
+    follow_header_link(page, "My part in projects")
     page.get_by_role("link", name="Falls huddle at handover").wait_for()
     _look(page, "capability-partner-phone")
 

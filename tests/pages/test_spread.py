@@ -16,7 +16,13 @@ from backend.models import Unit
 from notifications.models import Kind, Notification, Thanks
 from pdsa.models import Cycle
 from spread.models import Adoption, SpreadCandidate, SpreadOffer, SpreadTarget
-from tests.pages.conftest import assert_accessible, screenshot, sign_in, user_named
+from tests.pages.conftest import (
+    assert_accessible,
+    follow_header_link,
+    screenshot,
+    sign_in,
+    user_named,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +50,7 @@ def _candidate(title: str) -> SpreadCandidate:
 def test_the_qi_team_approves_a_proven_change_declines_one_and_targets_wards(desk, demo):
     page = desk.new_page()
     sign_in(page, QI, DEMO_PASSWORD)
-    page.get_by_role("link", name="Spread", exact=True).click()
+    follow_header_link(page, "Spread")
     page.get_by_role("heading", name="Changes for spread").wait_for()
     _look(page, "spread-1-queue-desk")
 
@@ -100,7 +106,7 @@ def test_the_qi_team_approves_a_proven_change_declines_one_and_targets_wards(des
 
 def test_the_nurse_finds_an_abandoned_idea_and_adopts_a_change_from_her_wards_page(page, demo):
     sign_in(page, NURSE, DEMO_PASSWORD)
-    page.get_by_role("link", name="Learning", exact=True).click()
+    follow_header_link(page, "Learning")
     page.get_by_label("What are you looking for?").fill("habit")
     page.get_by_role("button", name="Search").click()
     result = page.locator(
@@ -144,7 +150,7 @@ def test_a_nurse_uses_another_wards_cycle_in_her_project(page, demo):
 
 def test_anyone_thanks_a_team_from_the_wins_page_and_the_team_is_notified(page, demo):
     sign_in(page, PARTNER, DEMO_PASSWORD)
-    page.get_by_role("link", name="Wins", exact=True).click()
+    follow_header_link(page, "Wins")
     page.get_by_role("heading", name="Wins", exact=True).wait_for()
     _look(page, "wins-1-phone")
     win = page.locator(".ripple-win").filter(has_text="Eat-and-drink card").first

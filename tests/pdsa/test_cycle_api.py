@@ -204,13 +204,23 @@ def test_a_create_with_a_known_uuid_returns_the_saved_cycle_instead_of_a_second(
     assert Cycle.objects.count() == 1
 
 
-def test_a_uuid_already_used_in_another_project_is_refused(api, nurse, project, organisation):
-    taken = CycleFactory(project=ProjectFactory(organisation=organisation), number=1)
+@pytest.mark.parametrize("elsewhere", ["same organisation", "other organisation"])
+def test_a_uuid_used_in_another_project_says_nothing_about_it(
+    api, nurse, project, organisation, other_organisation, elsewhere
+):
+    owner = organisation if elsewhere == "same organisation" else other_organisation
+    taken = CycleFactory(project=ProjectFactory(organisation=owner), number=1)
+    unused = str(uuid.uuid4())
+    client = api(nurse)
 
-    response = api(nurse).post("/api/v1/cycles/", _quick_log(project, uuid=str(taken.uuid)))
+    reused = client.post("/api/v1/cycles/", _quick_log(project, uuid=str(taken.uuid)))
+    fresh = client.post("/api/v1/cycles/", _quick_log(project, uuid=unused, title="Other"))
 
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == "uuid"
+    # Answered as any new uuid is: a uuid names a cycle within its project only, so
+    # whether it exists elsewhere (in another trust, say) cannot be learnt from here.
+    assert reused.status_code == fresh.status_code == 201, reused.content
+    assert reused.json()["id"] != taken.pk and reused.json()["uuid"] == str(taken.uuid)
+    assert Cycle.objects.filter(uuid=taken.uuid).count() == 2
 
 
 # --- who may do what -------------------------------------------------------------------

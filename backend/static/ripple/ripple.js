@@ -416,7 +416,23 @@ openForms(document);
 showOutbox();
 if (navigator.onLine) flush();
 
-const worker = document.querySelector("script[data-service-worker]");
-if (worker && "serviceWorker" in navigator) {
-  navigator.serviceWorker.register(worker.dataset.serviceWorker).catch(() => {});
+const script = document.querySelector("script[data-service-worker]");
+if (script && "serviceWorker" in navigator) {
+  navigator.serviceWorker.register(script.dataset.serviceWorker).catch(() => {});
+}
+
+// The NHS.UK components. Their URL comes from the page (it carries a content hash in
+// production, and is what the service worker keeps), and no script is written inline, so
+// the Content-Security-Policy allows scripts from this site only.
+if (script && script.dataset.nhsukFrontend) {
+  import(script.dataset.nhsukFrontend).then(({ initAll }) => {
+    // What NHS.UK's template snippet does: this browser runs modules, so it is supported.
+    const start = () => {
+      document.body.classList.add("nhsuk-frontend-supported");
+      initAll();
+    };
+    start();
+    // A page shown in place after a form was sent (see showPage) needs its components too.
+    document.addEventListener("ripple:page", start);
+  });
 }
