@@ -15,7 +15,7 @@ from django.utils import timezone
 from backend.models import Unit
 from notifications.models import JobRun
 from notifications.rules import celebrations, digest, nudges, thresholds_by_organisation
-from notifications.rules.evidence import spc_by_measure
+from notifications.rules.evidence import readings_by_measure
 from notifications.rules.team import chunked
 from notifications.services.delivery import deliveries_sweep
 from notifications.services.writing import notifications_write
@@ -73,7 +73,7 @@ def wins_detect(*, measures: list[Measure], now: datetime | None = None) -> int:
     """Celebrate improvement signals and aims met on these measures; returns how many new."""
     drafts = []
     for batch in chunked(measures, 1000):
-        drafts += celebrations.measure_wins(batch, spc_by_measure(batch))
+        drafts += celebrations.measure_wins(batch, readings_by_measure(batch))
     return notifications_write(drafts=drafts, now=now)
 
 

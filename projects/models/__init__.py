@@ -10,6 +10,7 @@ from projects.models.choices import (
 from projects.models.diagram import ChangeIdea, Driver
 from projects.models.measures import DataPoint, Measure, MeasureDefinition, Rebase
 from projects.models.portfolio import Project, ProjectMember, StrategicAim
+from projects.models.readings import MeasureReading
 
 __all__ = [
     "RATIO_CHARTS",
@@ -21,6 +22,7 @@ __all__ = [
     "ImprovementDirection",
     "Measure",
     "MeasureDefinition",
+    "MeasureReading",
     "Project",
     "ProjectMember",
     "QualityDimension",

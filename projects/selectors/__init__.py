@@ -30,6 +30,7 @@ from projects.selectors.measures import (
     measure_definition_list,
     measure_get,
     measure_list,
+    points_since,
     rebase_list,
 )
 from projects.selectors.projects import (
@@ -41,13 +42,19 @@ from projects.selectors.projects import (
     project_list,
     project_member_list,
 )
+from projects.selectors.readings import (
+    READING_SUMMARY_FIELDS,
+    measure_reading_get,
+    measure_readings,
+    measures_spc_summaries,
+    readings_compute,
+)
 from projects.selectors.similar import SimilarProject, project_similar
 from projects.selectors.spc import (
     measure_spc,
     measure_spc_reading,
     measures_spc,
     measures_spc_readings,
-    measures_spc_summaries,
     spc_cache_key,
     spc_document,
 )
@@ -59,6 +66,7 @@ __all__ = [
     "PORTFOLIO_READER_ROLES",
     "PROJECT_CREATOR_ROLES",
     "PROJECT_REOPENER_ROLES",
+    "READING_SUMMARY_FIELDS",
     "ImprovementSignal",
     "SimilarProject",
     "aim_get",
@@ -84,6 +92,8 @@ __all__ = [
     "measure_definition_list",
     "measure_get",
     "measure_list",
+    "measure_reading_get",
+    "measure_readings",
     "measure_spc",
     "measure_spc_reading",
     "measure_summary",
@@ -91,10 +101,12 @@ __all__ = [
     "measures_spc_readings",
     "measures_spc_summaries",
     "object_history",
+    "points_since",
     "project_get",
     "project_list",
     "project_member_list",
     "project_similar",
+    "readings_compute",
     "rebase_list",
     "spc_cache_key",
     "spc_document",

@@ -2,8 +2,9 @@
 
 What NHS analysts ask of their tools: one table of variation and assurance icons across
 many measures with different units and directions, each row linking to its chart. Rows
-read their SPC summaries (cached per measure and revision, misses analysed in one batch),
-so a page is a fixed number of queries and the whole table a fixed number per batch.
+read their measures' stored SPC readings in the same query as the measures, so a page is
+a fixed number of queries and the whole table a fixed number per batch, and nothing is
+analysed on request.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from backend.models import User
 from backend.selectors import organisation_ids
 from projects.chart_svg import ASSURANCE_BADGES, VARIATION_BADGES
 from projects.filters import MeasureSummaryFilter, apply_filters
-from projects.models import ImprovementDirection, Measure, Project
+from projects.models import Measure, Project
 from projects.selectors.measures import FORMULA_STARTS
-from projects.selectors.spc import measures_spc_summaries
+from projects.selectors.readings import READING_SUMMARY_FIELDS, measures_spc_summaries
+from projects.spc_summary import meets_target
 
 # What the SPC summary needs of a measure, and what a row shows: nothing else is read.
 MEASURE_FIELDS = (
@@ -88,14 +90,6 @@ CSV_COLUMNS = (
 # --- one measure's reading ------------------------------------------------------------
 
 
-def meets_target(value: float | None, target: float | None, direction: str) -> bool | None:
-    """Whether one value is on the right side of the target (None without a target or a
-    direction). One point against a target is not assurance: that is the assurance icon."""
-    if value is None or target is None or direction == ImprovementDirection.NEUTRAL:
-        return None
-    return value >= target if direction == ImprovementDirection.INCREASE else value <= target
-
-
 def charts_url(origin: str = "") -> str:
     """Where measures' charts live (``{origin}/api/v1/measures/``): reversed once per
     request rather than once per row, which costs more than the rest of a row."""
@@ -142,12 +136,14 @@ def measure_summary_list(
     """Measures of the user's organisations for the summary table: every member reads
     them (as they read each chart). Aims' measures first, then projects', each owner's
     outcome, process and balancing measures in turn; ``filters`` takes the query
-    parameters of ``MeasureSummaryFilter``. One query per page (two with the count)."""
+    parameters of ``MeasureSummaryFilter``. One query per page (two with the count), the
+    stored readings joined."""
     measures = (
         Measure.objects.filter(organisation_id__in=organisation_ids(user=user))
-        .select_related("project__unit", "aim__unit")
+        .select_related("project__unit", "aim__unit", "reading")
         .only(
             *MEASURE_FIELDS,
+            *READING_SUMMARY_FIELDS,
             "project__id",
             "project__title",
             "project__status",
@@ -191,7 +187,7 @@ def _aims_of_projects(project_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
 
 def measure_summary_rows(measures: Sequence[Measure], *, origin: str = "") -> list[dict]:
     """One summary-table row per measure (from ``measure_summary_list``), with the aims
-    its project serves (one query) and its SPC summary (one batch)."""
+    its project serves (one query) and its stored SPC reading."""
     summaries = measures_spc_summaries(measures)
     aims_of = _aims_of_projects({m.project_id for m in measures if m.project_id is not None})
     charts_at = charts_url(origin)
@@ -267,7 +263,9 @@ def _csv_record(row: Mapping[str, Any]) -> list[str]:
 def measure_summary_csv(measures: QuerySet[Measure], *, origin: str = "") -> Iterator[str]:
     """The summary table as CSV text, a header and then batches of rows, for every
     measure of ``measures`` (not a page): a stream, so a large trust's table starts
-    arriving at once. Two queries and one SPC batch per 2,000 measures."""
+    arriving at once, and its memory stays that of one batch however many rows there
+    are: the measures with their readings through one cursor read 2,000 rows at a time,
+    and one query per batch for the aims of its projects."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

@@ -35,6 +35,7 @@ from projects.services.projects import (
     project_transition,
     project_update,
 )
+from projects.services.readings import measure_reading_write, readings_recompute
 
 __all__ = [
     "DataUpsert",
@@ -55,6 +56,7 @@ __all__ = [
     "measure_definition_delete",
     "measure_definition_update",
     "measure_delete",
+    "measure_reading_write",
     "measure_update",
     "project_create",
     "project_member_add",
@@ -62,6 +64,7 @@ __all__ = [
     "project_member_update",
     "project_transition",
     "project_update",
+    "readings_recompute",
     "rebase_create",
     "rebase_delete",
 ]

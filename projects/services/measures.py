@@ -25,7 +25,9 @@ from projects.models import (
     StrategicAim,
 )
 from projects.selectors import can_edit_measure, can_write_library
+from projects.selectors.readings import SPC_FIELDS
 from projects.services._shared import same_organisation
+from projects.services.readings import measure_reading_write
 
 # Options that change what the chart says: a new revision, so no cached reading survives.
 SPC_OPTIONS = frozenset({"target", "improvement_direction", "chart_type", "fix_after_n_points"})
@@ -50,18 +52,23 @@ MIN_BASELINE = 12
 
 
 def bump_revision(measure: Measure) -> None:
-    """Move the measure to a new revision (atomically), so cached SPC readings renew.
+    """Move the measure to a new revision and store its SPC reading at that revision, in
+    the caller's transaction: the reading commits or rolls back with the change.
 
     The new revision is the later of the next number and the time in microseconds. A
     transaction that rolls back takes its revision with it, but the clock has moved on,
-    so that number is never issued again: a reading cached inside the rolled-back
-    transaction can never be served for data committed later.
+    so that number is never issued again: a reading or chart cached inside the
+    rolled-back transaction can never be served for data committed later. The reading
+    is computed from the measure as stored, read again under the row lock the update
+    takes, so a caller's out-of-date copy of its options cannot leak into it.
     """
     now_us = time.time_ns() // 1_000
     Measure.objects.filter(pk=measure.pk).update(
         revision=Greatest(F("revision") + 1, Value(now_us))
     )
-    measure.refresh_from_db(fields=["revision"])
+    current = Measure.objects.only(*SPC_FIELDS).get(pk=measure.pk)
+    measure.revision = current.revision
+    measure_reading_write(measure=current)
 
 
 def ensure_can_edit_measure(*, by: User, measure: Measure, action: str) -> None:
@@ -190,6 +197,7 @@ def measure_create(
         setattr(measure, name, value)
     _check_options(measure)
     save_with_history(measure, by=by)
+    measure_reading_write(measure=measure)
     return measure
 
 
