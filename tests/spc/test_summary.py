@@ -101,7 +101,8 @@ def test_the_columnar_summary_equals_a_point_by_point_reading(documents):
 
 def test_a_win_counts_its_run_within_the_latest_rebase_group_only():
     # A rising trend ends the first group and another runs through the second, rebased.
-    values = [5, 5, 5, 5, 5, 1, 2, 3, 4, 5, 6, 7] + [8, 9, 10, 11, 12, 13, 14]
+    first, second = [5, 5, 5, 5, 5, 1, 2, 3, 4, 5, 6, 7], [8, 9, 10, 11, 12, 13, 14]
+    values = [*first, *second]
     document = _labelled(
         {
             "chart": "xmr",
