@@ -102,7 +102,7 @@ class PortfolioView(APIView):
             user=request.user, aim_id=aim_id, show=show, origin=_origin(request)
         )
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(found.project_ids, request, view=self)
+        page = paginator.paginate_queryset(found.projects, request, view=self)
         response = paginator.get_paginated_response(found.describe(page))
         response.data = {"aim": found.aim, **response.data}
         return response

@@ -131,9 +131,19 @@ class PortfolioProjectSerializer(serializers.Serializer):
     adopted_changes = AdoptedChangeSerializer(many=True, required=False)
 
 
+class SignalledProjectSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    unit = serializers.DictField()
+    latest_signal = serializers.DateField(
+        help_text="The latest period of its outcome measures showing it."
+    )
+
+
 class TopProjectsSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="Projects of the cascade showing it.")
-    top = PortfolioProjectSerializer(
+    top = SignalledProjectSerializer(
         many=True, help_text=f"The {TOP} with the most recent signal; the rest in links."
     )
 

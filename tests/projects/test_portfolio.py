@@ -27,9 +27,10 @@ Role = Membership.Role
 URL = "/api/v1/portfolio/"
 # Twelve months around 10 then eight around 6: the last point ends a shift downwards.
 FALLING = [10, 11, 9, 10, 12, 10, 9, 11, 10, 10, 11, 9, 6, 5, 6, 7, 6, 5, 6, 6]
-# The cap asserted at every size: memberships (two), aims, projects, aim links, the aims'
-# measures with their readings, outcome measures without a current reading, outcome
-# measures showing special cause, change ideas, adoptions.
+# The cap asserted at every size: memberships (two), aims, outcome measures without a
+# current reading, the cascades' counts, units, signalled projects and adopted changes
+# (each aggregated per aim in the database), the adopted changes shown, the aims' own
+# measures with their readings.
 MAX_QUERIES = 10
 
 
@@ -155,18 +156,21 @@ def test_an_aim_shows_projects_whose_outcome_measures_show_improvement_or_concer
         "Falls huddle",
         "Ward 7",
     )
-    [falls] = shown["improving"]
+    assert shown["latest_signal"] == trust["falls"].data_points.latest("period").period.isoformat()
+    assert [p["id"] for p in harm["concern"]["top"]] == [concern.pk]
+    assert harm["concern"]["top"][0]["unit"]["name"] == "Ward 10"
+    assert ward_aim["concern"] == {"count": 0, "top": []}
+
+    drilled = api(trust["board"]).get(harm["links"]["improving"]).json()
+    [project] = drilled["results"]
+    [falls] = project["improving"]
     assert (falls["id"], falls["name"], falls["variation_icon"]) == (
         trust["falls"].pk,
         "Falls",
         "improvement_low",
     )
     assert falls["links"]["chart_svg"].endswith(f"/api/v1/measures/{falls['id']}/chart.svg")
-    assert "concern" not in shown
-    assert [p["id"] for p in harm["concern"]["top"]] == [concern.pk]
-    assert harm["concern"]["top"][0]["concern"][0]["variation_icon"] == "concern_low"
-    assert harm["concern"]["top"][0]["unit"]["name"] == "Ward 10"
-    assert ward_aim["concern"] == {"count": 0, "top": []}
+    assert "concern" not in project
 
 
 def test_an_aims_own_measures_show_icons_and_the_latest_value_against_target(api, trust):
@@ -214,6 +218,57 @@ def test_only_active_aims_when_asked_and_a_child_of_a_hidden_aim_heads_its_casca
 
     assert [aim["title"] for aim in body["aims"]] == ["Ward 7 falls", "Zero avoidable harm"]
     assert body["aims"][1]["projects"]["total"] == 1  # medicine's projects are not beneath it
+
+
+def test_drilling_into_an_aim_pages_through_the_projects_of_its_cascade(api, trust):
+    harm = portfolio_of(api, trust["board"])["aims"][0]
+
+    first = portfolio_of(api, trust["board"], aim=harm["id"], page_size=2)
+    second = api(trust["board"]).get(first["next"]).json()
+
+    assert first["aim"]["id"] == harm["id"]
+    assert first["aim"]["children"] == [{"id": trust["aims"][1].pk, "title": "Medicine falls"}]
+    assert first["count"] == harm["projects"]["total"] == 3
+    titles = [p["title"] for p in first["results"] + second["results"]]
+    assert titles == ["Bed rails", "Early mobility", "Falls huddle"]
+    [huddle] = [p for p in second["results"] if p["title"] == "Falls huddle"]
+    assert [change["title"] for change in huddle["adopted_changes"]] == ["Huddle at handover"]
+    assert huddle["concern"] == []
+
+
+@pytest.mark.parametrize(
+    ("show", "titles"),
+    [
+        ("improving", ["Falls huddle"]),
+        ("concern", ["Early mobility"]),
+        ("adopted", ["Falls huddle"]),
+    ],
+)
+def test_drilling_in_shows_the_projects_behind_one_count(api, trust, show, titles):
+    harm = trust["aims"][0]
+
+    body = portfolio_of(api, trust["board"], aim=harm.pk, show=show)
+
+    assert [p["title"] for p in body["results"]] == titles
+    assert body["count"] == len(titles)
+
+
+def test_drilling_into_another_organisations_aim_is_a_404_and_bad_input_a_400(
+    api, trust, other_organisation
+):
+    theirs = StrategicAimFactory(organisation=other_organisation, title="Their aim")
+    client = api(trust["board"])
+
+    assert client.get(URL, {"aim": theirs.pk}).status_code == 404
+    refused = client.get(URL, {"aim": trust["aims"][0].pk, "show": "everything"})
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "show"
+
+
+def test_frontline_staff_cannot_drill_into_the_portfolio(api, member, trust):
+    response = api(member(Role.FRONTLINE)).get(URL, {"aim": trust["aims"][0].pk})
+
+    assert response.status_code == 403
 
 
 @pytest.mark.parametrize("role", [Role.QI_TEAM, Role.LEADER, Role.ADMIN])
@@ -362,7 +417,7 @@ def test_the_portfolio_reads_in_a_bounded_number_of_queries_at_any_size(
     client = api(member(Role.QI_TEAM))
 
     # Bulk-loaded data has no readings yet: the first request analyses and stores them.
-    outcomes = Measure.objects.filter(type="outcome", project__aims__isnull=False).distinct()
+    outcomes = Measure.objects.filter(type="outcome", project__isnull=False)
     aims = Measure.objects.filter(aim__isnull=False)
     missing = missing_readings_queries(aims.count(), outcomes.count())
     with django_assert_max_num_queries(MAX_QUERIES + missing):
@@ -384,7 +439,9 @@ def test_drilling_into_an_aim_reads_in_a_bounded_number_of_queries_at_any_size(
     client = api(member(Role.QI_TEAM))
     top = client.get(URL).json()["aims"][0]
 
-    with django_assert_max_num_queries(MAX_QUERIES):
+    # The aim as the portfolio shows it, then the page: its count, its projects, their
+    # signalled measures and their adopted changes.
+    with django_assert_max_num_queries(MAX_QUERIES + 4):
         page = client.get(URL, {"aim": top["id"], "page_size": 500})
 
     assert page.status_code == 200

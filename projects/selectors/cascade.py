@@ -1,0 +1,341 @@
+"""What each strategic aim's cascade carries, counted in the database.
+
+An aim's cascade is the aim and every aim beneath it; a project linked to several aims of
+one cascade counts once. The portfolio asks the same questions of every aim at once
+(projects by status, units covered, projects whose outcome measures show improvement or
+concern, adopted changes, spread reach), so the cascade is a recursive common table
+expression and each question one ``GROUP BY`` over it: a few hundred rows come back
+whatever the size of the organisation, instead of every project, link and measure.
+
+The SQL is standard (``WITH RECURSIVE``, window functions), so PostgreSQL and SQLite run
+the same text; table and column names come from the models, and every value is a query
+parameter: nothing from a request is ever formatted into the text (so ruff's S608 is
+silenced for this module in pyproject.toml). Spread's tables are named
+through the ORM's reverse relations (``ChangeIdea.spread_candidate``), never by
+importing the spread app.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db import connection
+
+from projects.models import (
+    ChangeIdea,
+    Measure,
+    MeasureReading,
+    Project,
+    StrategicAim,
+)
+from projects.spc_summary import CONCERN, ENGINE_VERSION, IMPROVEMENT
+
+SIGNALS = {IMPROVEMENT: "improving", CONCERN: "concern"}
+# Adoption statuses (spread's): the change is part of how the unit works, or on its way.
+ADOPTED_BY_UNIT = ("adopted", "adapted")
+TAKING_UP = ("planned", "testing")
+
+
+@dataclass
+class AimCounts:
+    """What one aim's cascade carries; ``top_*`` hold the first few, most recent first."""
+
+    statuses: Counter = field(default_factory=Counter)
+    linked_directly: int = 0
+    units: int = 0
+    top_units: list[dict[str, Any]] = field(default_factory=list)
+    signalled: dict[str, int] = field(default_factory=lambda: {"improving": 0, "concern": 0})
+    top_signalled: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {"improving": [], "concern": []}
+    )
+    adopted: int = 0
+    top_adopted: list[int] = field(default_factory=list)
+    candidates: Counter = field(default_factory=Counter)
+    adoptions: Counter = field(default_factory=Counter)
+    units_adopted: int = 0
+    units_taking_up: int = 0
+
+
+@dataclass
+class Cascades:
+    """Every shown aim's counts, and the organisations' projects by status."""
+
+    aims: dict[int, AimCounts]
+    projects: Counter
+    not_linked: Counter
+
+
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# The columns of every part of the union after (section, aim), with their types.
+COLUMNS = {
+    "item": "BIGINT",
+    "key": "TEXT",
+    "label": "TEXT",
+    "n": "BIGINT",
+    "total": "BIGINT",
+    "unit_id": "BIGINT",
+    "unit_name": "TEXT",
+    "day": "TEXT",
+    "place": "BIGINT",
+}
+
+
+def _select(section: str, top: str, source: str, **columns: str) -> str:
+    """One part of the union: every part has the same columns, cast to the same types
+    (PostgreSQL will not guess the type of a bare NULL in a union)."""
+    values = ", ".join(
+        f"CAST({columns.get(name, 'NULL')} AS {kind})" for name, kind in COLUMNS.items()
+    )
+    return f"SELECT '{section}', CAST({top} AS BIGINT), {values} {source}"
+
+
+class _Query:
+    """The cascade of the shown aims as SQL, and every question asked of it in one
+    statement, so the cascade is worked out once."""
+
+    def __init__(
+        self, *, org_ids: Sequence[int], is_active: bool | None, top: int, aim_id: int | None
+    ) -> None:
+        orgs = ", ".join(["%s"] * len(org_ids))
+        active = "" if is_active is None else " AND is_active = %s"
+        only = "" if aim_id is None else " WHERE id = %s"
+        project, links = _table(Project), _table(Project.aims.through)
+        unit = _table(Project.unit.field.related_model)
+        self.parts = [
+            f"""WITH RECURSIVE shown AS (
+                SELECT id, parent_id FROM {_table(StrategicAim)}
+                WHERE organisation_id IN ({orgs}){active}
+            ), cascade_aims (top_id, aim_id) AS (
+                SELECT id, id FROM shown{only}
+                UNION
+                SELECT c.top_id, s.id FROM shown s JOIN cascade_aims c ON s.parent_id = c.aim_id
+            ), pairs AS (
+                SELECT DISTINCT c.top_id, l.project_id
+                FROM cascade_aims c JOIN {links} l ON l.strategicaim_id = c.aim_id
+            ), covered AS (
+                SELECT pairs.top_id, p.id AS project_id, p.status, p.unit_id, p.title
+                FROM pairs JOIN {project} p ON p.id = pairs.project_id
+                WHERE p.organisation_id IN ({orgs})
+            )"""
+        ]
+        self.params: list[Any] = [
+            *org_ids,
+            *([] if is_active is None else [is_active]),
+            *([] if aim_id is None else [aim_id]),
+            *org_ids,
+        ]
+        selects = [
+            _select(
+                "status",
+                "top_id",
+                "FROM covered GROUP BY top_id, status",
+                key="status",
+                n="COUNT(*)",
+            ),
+            _select(
+                "direct",
+                "l.strategicaim_id",
+                f"""FROM {links} l JOIN shown s ON s.id = l.strategicaim_id
+                JOIN {project} p ON p.id = l.project_id
+                WHERE p.organisation_id IN ({orgs}) GROUP BY l.strategicaim_id""",
+                n="COUNT(*)",
+            ),
+            _select(
+                "unit",
+                "top_id",
+                f"""FROM (
+                    SELECT cv.top_id, cv.unit_id, u.name, COUNT(*) AS projects,
+                        ROW_NUMBER() OVER (
+                            PARTITION BY cv.top_id ORDER BY COUNT(*) DESC, u.name, cv.unit_id
+                        ) AS place,
+                        COUNT(*) OVER (PARTITION BY cv.top_id) AS units
+                    FROM covered cv JOIN {unit} u ON u.id = cv.unit_id
+                    GROUP BY cv.top_id, cv.unit_id, u.name
+                ) ranked WHERE place <= %s""",
+                item="unit_id",
+                label="name",
+                n="projects",
+                total="units",
+                place="place",
+            ),
+            _select(
+                "signal",
+                "top_id",
+                f"""FROM (
+                    SELECT cv.top_id, r.point_type, cv.project_id, cv.title, cv.unit_id,
+                        u.name, MAX(r.latest_period) AS latest,
+                        ROW_NUMBER() OVER (
+                            PARTITION BY cv.top_id, r.point_type
+                            ORDER BY MAX(r.latest_period) DESC, cv.title, cv.project_id
+                        ) AS place,
+                        COUNT(*) OVER (PARTITION BY cv.top_id, r.point_type) AS projects
+                    FROM covered cv
+                    JOIN {_table(Measure)} m ON m.project_id = cv.project_id AND m.type = %s
+                    JOIN {_table(MeasureReading)} r ON r.measure_id = m.id
+                        AND r.revision = m.revision AND r.engine_version = %s
+                    JOIN {unit} u ON u.id = cv.unit_id
+                    WHERE r.point_type IN (%s, %s)
+                    GROUP BY cv.top_id, r.point_type, cv.project_id, cv.title, cv.unit_id,
+                        u.name
+                ) ranked WHERE place <= %s""",
+                item="project_id",
+                key="point_type",
+                label="title",
+                total="projects",
+                unit_id="unit_id",
+                unit_name="name",
+                day="latest",
+                place="place",
+            ),
+            _select(
+                "adopted",
+                "top_id",
+                f"""FROM (
+                    SELECT cv.top_id, ci.id,
+                        ROW_NUMBER() OVER (
+                            PARTITION BY cv.top_id
+                            ORDER BY (ci.status_changed_at IS NULL), ci.status_changed_at DESC,
+                                ci.title, ci.id
+                        ) AS place,
+                        COUNT(*) OVER (PARTITION BY cv.top_id) AS changes
+                    FROM covered cv
+                    JOIN {_table(ChangeIdea)} ci ON ci.project_id = cv.project_id
+                    WHERE ci.status = %s
+                ) ranked WHERE place <= %s""",
+                item="id",
+                total="changes",
+                place="place",
+            ),
+        ]
+        self.params += [*org_ids, top]
+        self.params += [Measure.Type.OUTCOME, ENGINE_VERSION, IMPROVEMENT, CONCERN, top]
+        self.params += [ChangeIdea.Status.ADOPTED, top]
+        if apps.is_installed("spread"):
+            selects += self._spread()
+            self.params += [*ADOPTED_BY_UNIT, *TAKING_UP]
+        if aim_id is None:  # the whole portfolio: also the organisations' projects
+            selects += [
+                _select(
+                    "all",
+                    "0",
+                    f"FROM {project} WHERE organisation_id IN ({orgs}) GROUP BY status",
+                    key="status",
+                    n="COUNT(*)",
+                ),
+                _select(
+                    "unlinked",
+                    "0",
+                    f"""FROM {project} WHERE organisation_id IN ({orgs})
+                    AND id NOT IN (SELECT project_id FROM covered) GROUP BY status""",
+                    key="status",
+                    n="COUNT(*)",
+                ),
+            ]
+            self.params += [*org_ids, *org_ids]
+        # Ranked parts come back best first within each aim (and kind).
+        self.parts.append(" UNION ALL ".join(selects) + " ORDER BY 1, 2, 4, 11")
+
+    def _spread(self) -> list[str]:
+        candidate = ChangeIdea._meta.get_field("spread_candidate").related_model
+        adoption = candidate._meta.get_field("adoptions").related_model
+        ideas = f"""FROM covered cv
+            JOIN {_table(ChangeIdea)} ci ON ci.project_id = cv.project_id
+            JOIN {_table(candidate)} cand ON cand.change_idea_id = ci.id"""
+        adopted = f"{ideas} JOIN {_table(adoption)} ad ON ad.candidate_id = cand.id"
+        marks = ", ".join(["%s"] * len(ADOPTED_BY_UNIT))
+        taking = ", ".join(["%s"] * len(TAKING_UP))
+        return [
+            _select(
+                "candidates",
+                "cv.top_id",
+                f"{ideas} GROUP BY cv.top_id, cand.status",
+                key="cand.status",
+                n="COUNT(*)",
+            ),
+            _select(
+                "adoptions",
+                "cv.top_id",
+                f"{adopted} GROUP BY cv.top_id, ad.status",
+                key="ad.status",
+                n="COUNT(*)",
+            ),
+            # A unit counts as adopting if any of its adoptions is adopted or adapted, and
+            # as taking up only if none is.
+            _select(
+                "units",
+                "top_id",
+                f"""FROM (
+                    SELECT cv.top_id, ad.unit_id,
+                        MAX(CASE WHEN ad.status IN ({marks}) THEN 1 ELSE 0 END) AS adopted,
+                        MAX(CASE WHEN ad.status IN ({taking}) THEN 1 ELSE 0 END) AS taking
+                    {adopted} GROUP BY cv.top_id, ad.unit_id
+                ) units GROUP BY top_id""",
+                n="SUM(adopted)",
+                total="SUM(taking * (1 - adopted))",
+            ),
+        ]
+
+    def rows(self) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(" ".join(self.parts), self.params)
+            return cursor.fetchall()
+
+
+def cascade_counts(
+    *, org_ids: Sequence[int], is_active: bool | None, top: int, aim_id: int | None = None
+) -> Cascades:
+    """What the cascade of every aim of ``org_ids`` (only active, or only past, ones with
+    ``is_active``; only ``aim_id``'s when given) carries, with the first ``top`` of each
+    kind: one query, returning rows per aim (a few for each), not per project. The
+    organisations' projects by status, and those linked to no aim, come only with every
+    aim.
+
+    Projects showing improvement or concern are read from their outcome measures'
+    current stored readings; the caller renews missing readings first.
+    """
+    aims: dict[int, AimCounts] = defaultdict(AimCounts)
+    projects, not_linked = Counter(), Counter()
+    query = _Query(org_ids=org_ids, is_active=is_active, top=top, aim_id=aim_id)
+    for section, aim, item, key, label, n, total, unit_id, unit_name, day, _ in query.rows():
+        counts = aims[aim]
+        match section:
+            case "status":
+                counts.statuses[key] = n
+            case "direct":
+                counts.linked_directly = n
+            case "all":
+                projects[key] = n
+            case "unlinked":
+                not_linked[key] = n
+            case "unit":
+                counts.units = total
+                counts.top_units.append({"id": item, "name": label, "projects": n})
+            case "signal":
+                kind = SIGNALS[key]
+                counts.signalled[kind] = total
+                counts.top_signalled[kind].append(
+                    {
+                        "id": item,
+                        "title": label,
+                        "unit": {"id": unit_id, "name": unit_name},
+                        "latest_signal": day,
+                    }
+                )
+            case "adopted":
+                counts.adopted = total
+                counts.top_adopted.append(item)
+            case "candidates":
+                counts.candidates[key] = n
+            case "adoptions":
+                counts.adoptions[key] = n
+            case "units":
+                counts.units_adopted, counts.units_taking_up = int(n), int(total)
+    aims.pop(0, None)
+    return Cascades(aims=dict(aims), projects=projects, not_linked=not_linked)
