@@ -23,6 +23,7 @@ from projects.models import Measure
 from projects.selectors.measure_table import (
     measure_summary_csv,
     measure_summary_list,
+    measure_summary_page,
     measure_summary_rows,
 )
 from projects.selectors.portfolio import (
@@ -149,5 +150,6 @@ class MeasureSummaryView(ErrorsAsJSONMixin, ListAPIView):
             filename = f"ripple-measure-summary-{timezone.localdate().isoformat()}.csv"
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
-        page = self.paginate_queryset(measures)
-        return self.get_paginated_response(measure_summary_rows(page, origin=origin))
+        ids = self.paginate_queryset(measures.values_list("pk", flat=True))
+        rows = measure_summary_rows(measure_summary_page(ids), origin=origin)
+        return self.get_paginated_response(rows)

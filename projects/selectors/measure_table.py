@@ -130,6 +130,23 @@ def measure_reading(measure: Measure, summary: Mapping[str, Any], *, charts_at: 
 # --- the summary table ----------------------------------------------------------------
 
 
+def _with_row_fields(measures: QuerySet[Measure]) -> QuerySet[Measure]:
+    """What a row shows, read with the measures: owners, units and stored readings."""
+    return measures.select_related("project__unit", "aim__unit", "reading").only(
+        *MEASURE_FIELDS,
+        *READING_SUMMARY_FIELDS,
+        "project__id",
+        "project__title",
+        "project__status",
+        "project__unit__id",
+        "project__unit__name",
+        "aim__id",
+        "aim__title",
+        "aim__unit__id",
+        "aim__unit__name",
+    )
+
+
 def measure_summary_list(
     *, user: User, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[Measure]:
@@ -137,37 +154,33 @@ def measure_summary_list(
     them (as they read each chart). Aims' measures first, then projects', each owner's
     outcome, process and balancing measures in turn; ``filters`` takes the query
     parameters of ``MeasureSummaryFilter``. One query per page (two with the count), the
-    stored readings joined."""
-    measures = (
+    stored readings joined; ``measure_summary_page`` reads a page faster."""
+    measures = _with_row_fields(
         Measure.objects.filter(organisation_id__in=organisation_ids(user=user))
-        .select_related("project__unit", "aim__unit", "reading")
-        .only(
-            *MEASURE_FIELDS,
-            *READING_SUMMARY_FIELDS,
-            "project__id",
-            "project__title",
-            "project__status",
-            "project__unit__id",
-            "project__unit__name",
-            "aim__id",
-            "aim__title",
-            "aim__unit__id",
-            "aim__unit__name",
-        )
-        .order_by(
-            "organisation_id",
-            OWNER_ORDER,
-            Coalesce("aim__title", "project__title"),
-            "aim_id",
-            "project_id",
-            TYPE_ORDER,
-            "name",
-            "id",
-        )
+    ).order_by(
+        "organisation_id",
+        OWNER_ORDER,
+        Coalesce("aim__title", "project__title"),
+        "aim_id",
+        "project_id",
+        TYPE_ORDER,
+        "name",
+        "id",
     )
     if filters is not None:
         measures = apply_filters(MeasureSummaryFilter(filters, queryset=measures, user=user))
     return measures
+
+
+def measure_summary_page(ids: Sequence[int]) -> list[Measure]:
+    """The measures of one page of the table, in the order of ``ids`` (a page of
+    ``measure_summary_list(...).values_list("pk", flat=True)``): ordering every measure
+    by only its keys and then reading the page's rows by id is several times cheaper
+    than ordering whole rows. One query."""
+    found = {
+        measure.pk: measure for measure in _with_row_fields(Measure.objects.filter(pk__in=ids))
+    }
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _named(instance: Any, name: str = "title") -> dict[str, Any] | None:

@@ -252,11 +252,12 @@ def test_the_table_and_its_csv_take_the_same_queries_for_1_and_50_measures(
     client = api(member())
     client.get("/api/v1/me/")  # the memberships, read once per request like any other
 
-    # Bulk-loaded, so no readings yet: count, page with readings, the page's projects'
-    # aims, then the misses' data points and rebases and a transaction storing their
-    # readings (savepoint, lock, insert, release).
+    # Bulk-loaded, so no readings yet: count, the page's ids in order, its rows with
+    # their readings, its projects' aims, then the misses' data points and rebases and a
+    # transaction storing their readings (savepoint, lock, insert, release).
     with django_assert_max_num_queries(4 + 2 + 4):
         first = client.get(URL)
+    # Stored: count, ids, rows, aims.
     with django_assert_max_num_queries(4):
         stored = client.get(URL)
     # The measures with their readings, their projects' aims: per 2,000 rows.
