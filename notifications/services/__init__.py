@@ -22,6 +22,7 @@ from notifications.services.jobs import (
     measure_wins_detect,
     minute_slot,
     nudges_scan,
+    organisation_slot,
     reconcile,
     wins_detect,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "notifications_mark_all_read",
     "notifications_write",
     "nudges_scan",
+    "organisation_slot",
     "preference_update",
     "preferences_for",
     "reconcile",
