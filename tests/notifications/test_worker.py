@@ -159,10 +159,12 @@ def test_a_nightly_job_fans_out_one_task_per_organisation_and_says_nothing_twice
 
     tasks.nudges_scan.delay()
     celery_worker_on_redis.wait_for(
-        lambda: JobRun.objects.filter(
-            job="nudges_scan", slot__contains="/org-", finished_at__isnull=False
-        ).count()
-        == 2
+        lambda: (
+            JobRun.objects.filter(
+                job="nudges_scan", slot__contains="/org-", finished_at__isnull=False
+            ).count()
+            == 2
+        )
     )
     assert Notification.objects.filter(kind=Kind.STALLED).count() == 2
     assert {n.organisation_id for n in Notification.objects.all()} == {
@@ -172,9 +174,7 @@ def test_a_nightly_job_fans_out_one_task_per_organisation_and_says_nothing_twice
 
     # A second beat (or a redelivered one) finds the day's slot taken.
     tasks.nudges_scan.delay()
-    celery_worker_on_redis.wait_for(
-        lambda: finished_tasks["notifications.tasks.nudges_scan"] == 2
-    )
+    celery_worker_on_redis.wait_for(lambda: finished_tasks["notifications.tasks.nudges_scan"] == 2)
     assert finished_tasks["notifications.tasks.nudges_scan_organisation"] == 2
     assert Notification.objects.filter(kind=Kind.STALLED).count() == 2
 
