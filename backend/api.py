@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.urls import include, path
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,8 +13,9 @@ from rest_framework.views import APIView
 
 from backend import selectors, services
 from backend.etags import ETagDestroyMixin, ETagMixin
+from backend.filters import UnitFilter
 from backend.idempotency import IdempotentCreateMixin
-from backend.models import Membership, Unit
+from backend.models import Membership
 from backend.serializers import (
     MembershipSerializer,
     MeSerializer,
@@ -91,21 +91,6 @@ class OrganisationViewSet(
             action="change the organisation",
         )
         serializer.save()
-
-
-class UnitFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
-    tag = django_filters.CharFilter(method="filter_tag")
-
-    class Meta:
-        model = Unit
-        fields = ["organisation", "parent", "level", "kind", "specialty", "is_active"]
-
-    @extend_schema_field(serializers.CharField)
-    def filter_tag(self, queryset, name: str, value: str):
-        # JSON containment is not portable to SQLite, so match the tag in Python-free SQL:
-        # tags are stored as a JSON list of strings, so '"tag"' appears literally.
-        return queryset.filter(tags__icontains=f'"{value}"')
 
 
 class UnitViewSet(

@@ -13,28 +13,40 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from celery import Task, group
+from celery import Task, current_app, group
 from celery.canvas import Signature
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 
-def enqueue_on_commit(task: Task, *args: Any) -> None:
-    """Publish ``task(*args)`` after the current transaction commits; never raise."""
+def _send(task: Task | str, args: tuple[Any, ...]) -> None:
+    # A task's name lets a service enqueue a task of its own app without importing the
+    # tasks module, which imports the services (no import circle).
+    if isinstance(task, str):
+        current_app.send_task(task, args=args)
+    else:
+        task.delay(*args)
+
+
+def _name(task: Task | str) -> str:
+    return task if isinstance(task, str) else task.name
+
+
+def enqueue_on_commit(task: Task | str, *args: Any) -> None:
+    """Publish ``task(*args)`` (a task, or its name) after the current transaction
+    commits; never raise."""
 
     def publish() -> None:
         try:
-            task.delay(*args)
+            _send(task, args)
         except Exception:  # the broker is down; the reconcile or the sweep makes it up
-            logger.exception(
-                "Could not enqueue %s%r; the next periodic run heals it", task.name, args
-            )
+            logger.exception("Could not enqueue %s%r; the periodic run heals it", _name(task), args)
 
     transaction.on_commit(publish)
 
 
-def enqueue_each_on_commit(task: Task, ids: list[Any]) -> None:
+def enqueue_each_on_commit(task: Task | str, ids: list[Any]) -> None:
     """Publish ``task(id)`` for each id after commit, stopping at the first broker failure
     (the rest would fail the same way; the periodic run picks them all up)."""
     if not ids:
@@ -43,10 +55,10 @@ def enqueue_each_on_commit(task: Task, ids: list[Any]) -> None:
     def publish() -> None:
         for one in ids:
             try:
-                task.delay(one)
+                _send(task, (one,))
             except Exception:
                 logger.exception(
-                    "Could not enqueue %s(%r); the next periodic run heals it", task.name, one
+                    "Could not enqueue %s(%r); the periodic run heals it", _name(task), one
                 )
                 return
 

@@ -10,12 +10,12 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.staticfiles import finders
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.boundfield import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +28,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from backend.errors import ApplicationError
+from backend.navigation import home_url
 from backend.throttles import SignInThrottle
 from backend.validators import NHS_NUMBER_MESSAGE, contains_nhs_number
 
@@ -38,6 +39,8 @@ SHELL_STATIC = (
     "ripple/nhsuk/nhsuk-frontend.min.js",
     "ripple/icons/icon.svg",
 )
+
+T = TypeVar("T")
 
 _INPUT_CLASSES = {"textarea": "nhsuk-textarea", "select": "nhsuk-select"}
 
@@ -65,8 +68,9 @@ class NHSBoundField(BoundField):
 
 
 class PageForm(forms.Form):
-    """A form for a phone page: NHS.UK markup, no browser-only validation bubbles online
-    (the page script asks the browser to check required fields only when offline)."""
+    """A form for a page: NHS.UK markup, no browser-only validation bubbles online (the
+    page script asks the browser to check required fields only when offline), and the
+    one place a service's refusal becomes a message beside the field it names."""
 
     bound_field_class = NHSBoundField
     template_name = "backend/includes/form_fields.html"
@@ -81,21 +85,43 @@ class PageForm(forms.Form):
                     self.add_error(name, NHS_NUMBER_MESSAGE)
         return data
 
+    def field_for(self, service_field: str | None) -> str | None:
+        """The form field a service's field path (``point.value``, ``questions[0].x``)
+        stands for, or None to show the message above the form. Forms whose fields are
+        named differently from the service's override this."""
+        if not service_field:
+            return None
+        name = service_field.rsplit(".", 1)[-1].split("[")[0]
+        return name if name in self.fields else None
+
+    def refusal_message(self, field: str | None, message: str) -> str:
+        """A service message as the page shows it; a fragment such as "must be a finite
+        number." is completed with the field's label."""
+        if field and message[:1].islower():
+            return f"{self.fields[field].label.split(' (')[0]} {message}"
+        return message
+
     def add_refusal(self, error: ApplicationError | ValidationError) -> None:
-        """Show a service's refusal beside the field it names, or above the form."""
+        """Show a service's refusal beside each field it names, or above the form."""
         if isinstance(error, ApplicationError):
-            field = error.field.split(".")[0].split("[")[0] if error.field else None
-            self.add_error(field if field in self.fields else None, error.message)
-            return
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-            return
-        self.add_error(None, error)
+            gaps = error.extra.get("errors") or [{"field": error.field, "message": error.message}]
+            pairs = [(gap["field"], gap["message"]) for gap in gaps]
+        elif hasattr(error, "error_dict"):
+            pairs = [
+                (None if key == NON_FIELD_ERRORS else key, message)
+                for key, messages in error.message_dict.items()
+                for message in messages
+            ]
+        else:
+            pairs = [(None, message) for message in error.messages]
+        for service_field, message in pairs:
+            field = self.field_for(service_field)
+            self.add_error(field, self.refusal_message(field, message))
 
 
-def save_or_refuse(form: PageForm, write: Callable[[], Any]) -> Any | None:
-    """Run a service call; a refusal becomes an error on the form (and ``None``)."""
+def save_or_refuse(form: PageForm, write: Callable[[], T]) -> T | None:
+    """Run a service call for a page; a refusal (``ApplicationError`` or
+    ``ValidationError``) becomes errors on the form and the call returns ``None``."""
     try:
         return write()
     except (ApplicationError, ValidationError) as refusal:
@@ -106,6 +132,25 @@ def save_or_refuse(form: PageForm, write: Callable[[], Any]) -> Any | None:
 def invalid_form_response(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     """A form with errors is a 400, so the page script knows it was not saved."""
     return render(request, template, context, status=400)
+
+
+class RefusalMiddleware:
+    """A service's refusal that no form caught (a page refused as a whole, such as a role
+    that may not open it) becomes the 403, 404 or "could not do that" page with the
+    service's message, never a 500. The API's exception handler does the same for the API."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ApplicationError):
+            return None
+        template = {403: "403.html", 404: "404.html"}.get(exception.status_code, "refused.html")
+        context = {"exception": exception.message}
+        return render(request, template, context, status=exception.status_code)
 
 
 class SignInForm(PageForm):
@@ -152,7 +197,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         )
         if user is not None:
             login(request, user)
-            return redirect(next_url or reverse("my-projects"))
+            return redirect(next_url or home_url(user))
         form.add_error("email", "Enter the email address and password you use for Ripple")
     status = 400 if form.errors else 200
     return render(request, "backend/sign_in.html", {"form": form, "next": next_url}, status=status)
@@ -202,7 +247,7 @@ def web_manifest(request: HttpRequest) -> HttpResponse:
         request,
         "backend/manifest.webmanifest",
         {
-            "start_url": reverse("my-projects"),
+            "start_url": "/",
             "icon_svg": static("ripple/icons/icon.svg"),
             "icon_192": static("ripple/icons/icon-192.png"),
             "icon_512": static("ripple/icons/icon-512.png"),

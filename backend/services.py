@@ -3,23 +3,50 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
 from backend import selectors
-from backend.errors import ApplicationError
+from backend.errors import ApplicationError, forbid
 from backend.models import ADMIN_ROLES, Membership, Organisation, Unit, User, WorkerHeartbeat
+from backend.updates import field_names, model_update, only
+
+
+class UnitFields(TypedDict, total=False):
+    """Where a unit sits and what kind of place it is."""
+
+    parent: Unit | None
+    level: str
+    kind: str
+    specialty: str
+    tags: list[str]
+    is_active: bool
+
+
+class UnitChanges(UnitFields, total=False):
+    name: str
+
+
+class MembershipFields(TypedDict, total=False):
+    """A member's place in the organisation besides their role."""
+
+    home_unit: Unit | None
+    capability: str
+    caseload_capacity: int | None
+
+
+class MembershipChanges(MembershipFields, total=False):
+    role: str
 
 
 def ensure_role(*, user: User, organisation_id: int, roles: frozenset[str], action: str) -> None:
     """Refuse (403) a user who may see the organisation but not do ``action`` in it."""
     if not selectors.has_role(user=user, organisation_id=organisation_id, roles=roles):
-        raise PermissionDenied(f"Your role does not allow you to {action}.")
+        forbid(f"Your role does not allow you to {action}.")
 
 
 def token_create(*, email: str, password: str, request: Any = None) -> tuple[str, datetime | None]:
@@ -58,32 +85,42 @@ def _check_parent(*, organisation: Organisation, parent: Unit | None, unit: Unit
 
 
 @transaction.atomic
-def unit_create(*, by: User, organisation: Organisation, **fields: Any) -> Unit:
+def unit_create(
+    *, by: User, organisation: Organisation, name: str, **fields: Unpack[UnitFields]
+) -> Unit:
     """Add a site, division, directorate, ward or team to an organisation's hierarchy."""
     ensure_role(user=by, organisation_id=organisation.pk, roles=ADMIN_ROLES, action="add units")
+    fields = only(UnitFields, fields, service="unit_create")
     _check_parent(organisation=organisation, parent=fields.get("parent"), unit=None)
-    _check_name_free(
-        organisation=organisation, parent=fields.get("parent"), name=fields["name"], unit=None
-    )
-    unit = Unit(organisation=organisation, **fields)
+    _check_name_free(organisation=organisation, parent=fields.get("parent"), name=name, unit=None)
+    unit = Unit(organisation=organisation, name=name, **fields)
     unit.full_clean()
     unit.save()
     return unit
 
 
 @transaction.atomic
-def unit_update(*, by: User, unit: Unit, **fields: Any) -> Unit:
+def unit_update(*, by: User, unit: Unit, **changes: Unpack[UnitChanges]) -> Unit:
     """Rename, move or re-describe a unit; it stays in its organisation."""
     ensure_role(
         user=by, organisation_id=unit.organisation_id, roles=ADMIN_ROLES, action="change units"
     )
-    if "parent" in fields:
-        _check_parent(organisation=unit.organisation, parent=fields["parent"], unit=unit)
-    for name, value in fields.items():
-        setattr(unit, name, value)
-    _check_name_free(organisation=unit.organisation, parent=unit.parent, name=unit.name, unit=unit)
-    unit.full_clean()
-    unit.save()
+    data = only(UnitChanges, changes, service="unit_update")
+    if "parent" in data:
+        _check_parent(organisation=unit.organisation, parent=data["parent"], unit=unit)
+
+    def check(changed: Unit) -> None:
+        _check_name_free(
+            organisation=changed.organisation,
+            parent=changed.parent,
+            name=changed.name,
+            unit=changed,
+        )
+        changed.full_clean()
+
+    unit, _ = model_update(
+        instance=unit, fields=field_names(UnitChanges), data=data, by=by, check=check
+    )
     return unit
 
 
@@ -95,7 +132,7 @@ def membership_create(
     email: str,
     role: str,
     full_name: str = "",
-    **fields: Any,
+    **fields: Unpack[MembershipFields],
 ) -> Membership:
     """Give a person a role in an organisation, creating their account if they have none.
 
@@ -116,6 +153,7 @@ def membership_create(
             field="email",
             code="duplicate",
         )
+    fields = only(MembershipFields, fields, service="membership_create")
     _check_home_unit(organisation=organisation, home_unit=fields.get("home_unit"))
     membership = Membership(user=user, organisation=organisation, role=role, **fields)
     membership.full_clean()
@@ -140,7 +178,9 @@ def _would_leave_no_admin(membership: Membership) -> bool:
 
 
 @transaction.atomic
-def membership_update(*, by: User, membership: Membership, **fields: Any) -> Membership:
+def membership_update(
+    *, by: User, membership: Membership, **changes: Unpack[MembershipChanges]
+) -> Membership:
     """Change a member's role, home unit, capability or coaching capacity."""
     ensure_role(
         user=by,
@@ -148,14 +188,18 @@ def membership_update(*, by: User, membership: Membership, **fields: Any) -> Mem
         roles=frozenset({Membership.Role.ADMIN}),
         action="manage memberships",
     )
-    if fields.get("role", membership.role) != membership.role and _would_leave_no_admin(membership):
+    data = only(MembershipChanges, changes, service="membership_update")
+    if data.get("role", membership.role) != membership.role and _would_leave_no_admin(membership):
         raise ApplicationError("An organisation needs at least one administrator.", field="role")
-    if "home_unit" in fields:
-        _check_home_unit(organisation=membership.organisation, home_unit=fields["home_unit"])
-    for name, value in fields.items():
-        setattr(membership, name, value)
-    membership.full_clean()
-    membership.save()
+    if "home_unit" in data:
+        _check_home_unit(organisation=membership.organisation, home_unit=data["home_unit"])
+    membership, _ = model_update(
+        instance=membership,
+        fields=field_names(MembershipChanges),
+        data=data,
+        by=by,
+        check=lambda changed: changed.full_clean(),
+    )
     selectors.forget_memberships(user=membership.user)
     return membership
 

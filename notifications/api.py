@@ -3,7 +3,6 @@ the coach caseload, which asks the nudges' question: what needs a coach now?"""
 
 from __future__ import annotations
 
-import django_filters
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -15,10 +14,11 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from backend.etags import check_if_match, etag_for
+from backend.etags import etag_response, if_match
 from backend.schema import ErrorSerializer
 from notifications import selectors, services
-from notifications.models import Kind, Notification
+from notifications.filters import NotificationFilter
+from notifications.models import Notification
 from notifications.serializers import (
     CaseloadQuerySerializer,
     CaseloadSerializer,
@@ -37,18 +37,6 @@ class NotificationCursor(CursorPagination):
     page_size = 30
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-class NotificationFilter(django_filters.FilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=Kind.choices)
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
-    # A plain number: a choice field would check the id against every organisation's
-    # projects and so say which ids exist.
-    project = django_filters.NumberFilter(field_name="project_id")
-
-    class Meta:
-        model = Notification
-        fields = ["kind", "unread", "project"]
 
 
 @extend_schema(tags=["notifications"])
@@ -101,12 +89,11 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         until you change them: both channels, nothing muted, Monday, no quiet hours."""
         current = selectors.preference_get(user=request.user)
         if request.method == "PUT":
-            check_if_match(request, PreferenceSerializer(current).data)
             data = PreferenceSerializer(current, data=request.data)
             data.is_valid(raise_exception=True)
-            current = services.preference_update(user=request.user, **data.validated_data)
-        body = PreferenceSerializer(current).data
-        return Response(body, headers={"ETag": etag_for(body)})
+            with if_match(request, lock=current, represent=lambda p: PreferenceSerializer(p).data):
+                current = services.preference_update(user=request.user, **data.validated_data)
+        return etag_response(PreferenceSerializer(current).data)
 
 
 @extend_schema(tags=["caseload"])

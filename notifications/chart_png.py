@@ -14,21 +14,19 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
+from projects import palette
+
 Colour = tuple[int, int, int]
 
-# NHSRplotthedots' palette, so the e-mail looks like the charts people know.
+# The charts' own palette, so the e-mail looks like the charts people know.
 POINT_COLOURS: dict[str, Colour] = {
-    "special_cause_improvement": (0x28, 0x9D, 0xE0),
-    "special_cause_concern": (0xFA, 0xB4, 0x28),
-    "special_cause_neutral_high": (0x36, 0x14, 0x75),
-    "special_cause_neutral_low": (0x36, 0x14, 0x75),
-    "common_cause": (0x7B, 0x7D, 0x7D),
+    kind: palette.rgb(colour) for kind, colour in palette.POINT_COLOURS.items()
 }
-WHITE: Colour = (255, 255, 255)
-SERIES: Colour = (0xBF, 0xC1, 0xC1)
-CENTRE: Colour = (0x42, 0x42, 0x42)
-LIMIT: Colour = (0x7B, 0x7D, 0x7D)
-TARGET: Colour = (0xDE, 0x1B, 0x1B)
+WHITE = palette.rgb(palette.WHITE)
+SERIES = palette.rgb(palette.SERIES)
+CENTRE = palette.rgb(palette.CENTRE)
+LIMIT = palette.rgb(palette.COMMON_CAUSE)
+TARGET = palette.rgb(palette.TARGET)
 
 WIDTH, HEIGHT, SCALE, MARGIN = 640, 240, 2, 12
 MOST_POINTS = 60

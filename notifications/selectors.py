@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from backend.errors import forbid
 from backend.models import ADMIN_ROLES, Membership, User
 from backend.selectors import has_role, organisation_ids, user_memberships
 from notifications.models import Notification, Preference
@@ -123,7 +123,5 @@ def _readable_memberships(*, user: User, coach_id: int, scope: list[int]) -> lis
         )
     ]
     if not readable:
-        raise PermissionDenied(
-            "Only the QI team and administrators may read another coach's caseload."
-        )
+        forbid("Only the QI team and administrators may read another coach's caseload.")
     return readable

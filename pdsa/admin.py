@@ -4,6 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from pdsa.models import Cycle, CycleQuestion, CycleTask
+from pdsa.services.common import record_cycle_change
 
 
 class CycleQuestionInline(admin.TabularInline):
@@ -25,3 +26,19 @@ class CycleAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["measures"]
     readonly_fields = ["uuid", "created_at", "updated_at"]
     inlines = [CycleQuestionInline, CycleTaskInline]
+
+    # An edit here is the team's activity and may move the progress score, as a cycle
+    # written through the services is.
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        record_cycle_change(project_id=form.instance.project_id)
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        record_cycle_change(project_id=obj.project_id)
+
+    def delete_queryset(self, request, queryset) -> None:
+        project_ids = set(queryset.values_list("project_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for project_id in project_ids:
+            record_cycle_change(project_id=project_id)

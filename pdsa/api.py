@@ -7,23 +7,21 @@ and stage moves honour ``If-Match``.
 from __future__ import annotations
 
 import django_filters
-from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from backend.etags import ETagDestroyMixin, ETagMixin, check_if_match, etag_for
+from backend.etags import ETagDestroyMixin, ETagMixin
 from backend.idempotency import idempotent
 from pdsa import selectors, services
+from pdsa.filters import CycleFilter
 from pdsa.models import Cycle
 from pdsa.serializers import (
     CycleAdvanceResultSerializer,
@@ -36,42 +34,6 @@ from pdsa.serializers import (
     ProjectProgressSerializer,
 )
 from projects.selectors import project_list
-
-
-class CycleFilter(django_filters.FilterSet):
-    # Plain ids, not model choices: an id the user may not see filters to nothing, exactly
-    # like an id that does not exist.
-    project = django_filters.NumberFilter(field_name="project_id")
-    change_idea = django_filters.NumberFilter(field_name="change_idea_id")
-    owner = django_filters.NumberFilter(field_name="owner_id")
-    parent = django_filters.NumberFilter(field_name="parent_id")
-    unit = django_filters.NumberFilter(field_name="project__unit_id")
-    stage = django_filters.MultipleChoiceFilter(choices=Cycle.Stage.choices)
-    decision = django_filters.ChoiceFilter(choices=Cycle.Decision.choices)
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label="Still in Do after the planned end."
-    )
-    q = django_filters.CharFilter(
-        method="filter_text", label="Words in the title, objective, observations or learning."
-    )
-
-    class Meta:
-        model = Cycle
-        fields = ["purpose"]
-
-    @extend_schema_field(serializers.BooleanField)
-    def filter_overdue(self, queryset, name: str, value: bool):
-        overdue = selectors.overdue_q()
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
-
-    @extend_schema_field(serializers.CharField)
-    def filter_text(self, queryset, name: str, value: str):
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(objective__icontains=value)
-            | Q(observations__icontains=value)
-            | Q(learning__icontains=value)
-        )
 
 
 class CycleViewSet(
@@ -95,17 +57,9 @@ class CycleViewSet(
     def get_queryset(self):
         return selectors.cycle_list(user=self.request.user)
 
-    def _cycle_response(
-        self, cycle: Cycle, status_code: int, extra: dict | None = None
-    ) -> Response:
-        fresh = self.get_queryset().get(pk=cycle.pk)
-        data = CycleSerializer(fresh, context=self.get_serializer_context()).data
-        headers = {
-            "ETag": etag_for(data),
-            "Location": reverse("cycle-detail", args=[cycle.pk], request=self.request),
-        }
-        body = {**data, **extra} if extra is not None else data
-        return Response(body, status=status_code, headers=headers)
+    def _created(self, cycle: Cycle, created: bool) -> Response:
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return self.etag_response(cycle, status_code=code, location="cycle-detail")
 
     @extend_schema(responses={201: CycleSerializer, 200: CycleSerializer})
     @idempotent
@@ -113,15 +67,12 @@ class CycleViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         cycle, created = services.cycle_create(by=request.user, **serializer.validated_data)
-        return self._cycle_response(
-            cycle, status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        return self._created(cycle, created)
 
     def perform_update(self, serializer: CycleSerializer) -> None:
-        cycle = services.cycle_update(
+        serializer.instance = services.cycle_update(
             cycle=serializer.instance, by=self.request.user, **serializer.validated_data
         )
-        serializer.instance = self.get_queryset().get(pk=cycle.pk)
 
     def perform_destroy(self, instance: Cycle) -> None:
         services.cycle_delete(cycle=instance, by=self.request.user)
@@ -135,16 +86,11 @@ class CycleViewSet(
         cycle = self.get_object()
         body = CycleAdvanceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with transaction.atomic():
-            if request.headers.get("If-Match"):
-                locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
-                check_if_match(
-                    request, CycleSerializer(locked, context=self.get_serializer_context()).data
-                )
-            cycle = services.cycle_advance(cycle=cycle, by=request.user, **body.validated_data)
+        with self.if_match(cycle) as locked:
+            cycle = services.cycle_advance(cycle=locked, by=request.user, **body.validated_data)
         adapted = cycle.stage == Cycle.Stage.DONE and cycle.decision == Cycle.Decision.ADAPT
         draft = services.cycle_next_draft(cycle=cycle) if adapted else None
-        return self._cycle_response(cycle, status.HTTP_200_OK, extra={"next_cycle": draft})
+        return self.etag_response(cycle, extra={"next_cycle": draft}, location="cycle-detail")
 
     @extend_schema(
         request=CycleCloneSerializer, responses={201: CycleSerializer, 200: CycleSerializer}
@@ -157,9 +103,7 @@ class CycleViewSet(
         body = CycleCloneSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         cycle, created = services.cycle_clone(source=source, by=request.user, **body.validated_data)
-        return self._cycle_response(
-            cycle, status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        return self._created(cycle, created)
 
     @extend_schema(responses=CycleDraftSerializer)
     @action(detail=True, methods=["get"], url_path="next-cycle")
@@ -180,9 +124,7 @@ class CycleViewSet(
         cycle, created = services.cycle_create_next(
             cycle=previous, by=request.user, **body.validated_data
         )
-        return self._cycle_response(
-            cycle, status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        return self._created(cycle, created)
 
 
 class ProjectProgressView(APIView):

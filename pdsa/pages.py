@@ -13,20 +13,20 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
-from backend.errors import ApplicationError
+from backend.errors import forbid
 from backend.idempotency import idempotent_page
 from backend.models import User
-from backend.pages import PageForm, invalid_form_response
+from backend.pages import PageForm, invalid_form_response, save_or_refuse
 from pdsa.models import Cycle
 from pdsa.rules import NEXT_STAGE
 from pdsa.selectors import cycle_list
 from pdsa.services import cycle_advance, cycle_create, cycle_update
+from projects.lifecycle import OPEN
 from projects.models import Project
 from projects.selectors import can_edit_project, change_idea_list, project_list
 
@@ -47,22 +47,14 @@ def _text(label: str, *, required: bool = False, rows: int = 3, **kwargs: Any) -
 
 
 class CycleForm(PageForm):
-    """A form whose service refusals name the cycle's fields (and its questions' rows)."""
-
-    def add_refusal(self, error: ApplicationError | ValidationError) -> None:
-        if isinstance(error, ApplicationError):
-            gaps = error.extra.get("errors") or [{"field": error.field, "message": error.message}]
-            for gap in gaps:
-                self.add_error(self.field_for(gap["field"]), gap["message"])
-            return
-        super().add_refusal(error)
+    """A form whose service refusals name the cycle's questions by row."""
 
     def field_for(self, service_field: str | None) -> str | None:
-        if not service_field:
-            return None
-        row = ROW_FIELD.match(service_field)
-        name = f"{row.group(2)}_{row.group(1)}" if row else service_field
-        return name if name in self.fields else None
+        row = ROW_FIELD.match(service_field or "")
+        if row:
+            name = f"{row.group(2)}_{row.group(1)}"
+            return name if name in self.fields else None
+        return super().field_for(service_field)
 
 
 class QuickLogForm(CycleForm):
@@ -94,9 +86,7 @@ class QuickLogForm(CycleForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        mine = project_list(user=user, filters={"mine": "true"}).exclude(
-            status__in=[Project.Status.COMPLETED, Project.Status.ABANDONED]
-        )
+        mine = project_list(user=user, filters={"mine": "true"}).filter(status__in=OPEN)
         wanted = Q(pk__in=mine.values("pk"))
         chosen = str(self.data.get("project") or self.initial.get("project") or "")
         if chosen.isdigit():
@@ -158,22 +148,18 @@ def _create(request: HttpRequest, form: QuickLogForm) -> Cycle | None:
         if data["question"].strip()
         else []
     )
-    try:
-        cycle, _ = cycle_create(
+    created = save_or_refuse(
+        form,
+        lambda: cycle_create(
             by=request.user,
             project=data["project"],
             title=data["title"],
             objective=data["objective"],
             change_idea=idea,
             questions=questions,
-        )
-    except PermissionDenied as refusal:
-        form.add_error("project", str(refusal) or "You cannot log cycles in this project")
-        return None
-    except (ApplicationError, ValidationError) as refusal:
-        form.add_refusal(refusal)
-        return None
-    return cycle
+        ),
+    )
+    return created[0] if created else None
 
 
 class PlanForm(CycleForm):
@@ -304,22 +290,23 @@ def _stage_move(request: HttpRequest, cycle: Cycle, form: CycleForm) -> HttpResp
     """Save the stage's draft, and move on if asked; a redirect, or None to show errors."""
     changes = form.changes()
     moving = request.POST.get("action") == "move"
-    try:
+
+    def write() -> Cycle:
         if cycle.stage == Stage.ACT and moving:
             # The decision and the move in one call, as the API's advance takes them.
-            cycle_advance(
+            return cycle_advance(
                 cycle=cycle,
                 by=request.user,
                 to=Stage.DONE,
                 decision=changes["decision"] or None,
                 next_steps=changes["next_steps"],
             )
-        else:
-            cycle_update(cycle=cycle, by=request.user, **changes)
-            if moving:
-                cycle_advance(cycle=cycle, by=request.user, to=NEXT_STAGE[cycle.stage])
-    except (ApplicationError, ValidationError) as refusal:
-        form.add_refusal(refusal)
+        cycle_update(cycle=cycle, by=request.user, **changes)
+        if moving:
+            cycle_advance(cycle=cycle, by=request.user, to=NEXT_STAGE[cycle.stage])
+        return cycle
+
+    if save_or_refuse(form, write) is None:
         return None
     if moving:
         cycle.refresh_from_db()
@@ -339,7 +326,7 @@ def cycle_page(request: HttpRequest, pk: int) -> HttpResponse:
     form = None
     if request.method == "POST":
         if not can_edit:
-            raise PermissionDenied("Only the project's team can change its cycles.")
+            forbid("Only the project's team can change its cycles.")
         sent_from = request.POST.get("stage", cycle.stage)
         if sent_from in STAGE_ORDER and STAGE_ORDER.index(sent_from) < STAGE_ORDER.index(
             cycle.stage

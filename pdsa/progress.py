@@ -27,13 +27,11 @@ the highest level whose evidence holds):
                                        sustaining, spreading or completed)
 ====  ===============================  =====================================================
 
-"Special-cause improvement since testing began" is the projects app's rule
-(``projects.selectors.improvement_since``), the very one spread needs before it calls a
-change proven, read on the measure's stored reading (``projects.selectors.measure_readings``): a
-shift or a trend of 7 points, or two-in-three, lying wholly within the points since
-testing began, in one rebase group, on the improving side, and not the continuation of
-a pattern already running before. An astronomical point alone is one good month, not a
-win (SPC.md); a measure with no improvement direction never shows improvement.
+"Special-cause improvement since testing began" is the one rule of what counts as a win
+since a change, defined in ``projects/selectors/evidence.py``
+(``projects.selectors.improvement_since``): the very one spread needs before it calls a
+change proven and the celebrations use, read on the measure's stored reading
+(``projects.selectors.measure_readings``).
 
 "Testing began" is the day the first adopted change started being tested. Each adopted
 change (a change idea adopted, or an adopted cycle with no change idea) is dated as spread

@@ -1,10 +1,12 @@
 """Keep each project's progress score current when its record changes outside pdsa.
 
 Cycle writes recompute the score themselves, in their transaction (``pdsa.services``).
-Changes made by the projects app (a measure's data, the team, the aim, the driver
-diagram) recompute it after their transaction commits: the SPC reading it needs is
-cached by the measure's revision, and a reading computed inside a transaction that
-then rolls back must never be cached under a revision number that will be used again.
+The projects app says when something else the score reads changed, from the service that
+changed it: ``project_record_changed`` (the aim statement, the team, the measures, the
+change ideas) and ``measure_data_changed`` (data, rebases, SPC options). The score is
+recomputed after that transaction commits: the SPC reading it needs is cached by the
+measure's revision, and a reading computed inside a transaction that then rolls back
+must never be cached under a revision number that will be used again.
 """
 
 from __future__ import annotations
@@ -33,20 +35,7 @@ def refresh_after_measure_data_changed(sender: Any, measure: Measure, **kwargs: 
     _refresh_on_commit(measure.project_id)
 
 
-def refresh_after_project_saved(
-    sender: Any, instance: Project, raw: bool = False, update_fields: Any = None, **kwargs: Any
-) -> None:
-    """The aim statement is evidence for 1.0."""
-    derived = {"progress_score", "progress_reason", "last_activity_at"}
-    if raw or (update_fields is not None and set(update_fields) <= derived):
-        return
-    _refresh_on_commit(instance.pk)
-
-
-def refresh_after_project_part_changed(
-    sender: Any, instance: Any, raw: bool = False, **kwargs: Any
-) -> None:
-    """A team member, a measure or a change idea is evidence for 1.0 to 3.0."""
-    if raw:
-        return
-    _refresh_on_commit(instance.project_id)
+def refresh_after_project_record_changed(sender: Any, project_id: int, **kwargs: Any) -> None:
+    """The aim statement, a team member, a measure or a change idea is evidence for 1.0
+    to 3.0."""
+    _refresh_on_commit(project_id)

@@ -14,32 +14,58 @@ from projects.models import (
     Rebase,
     StrategicAim,
 )
-from projects.services import bump_revision
+from projects.services import measure_reading_changed, project_record_changed_by
 
 
-class RenewsChartsAdmin(SimpleHistoryAdmin):
-    """An edit here changes what a measure's chart says: move the measure to a new
-    revision, as the services do, so no cached chart survives it."""
+class ConsequencesAdmin(SimpleHistoryAdmin):
+    """An edit here has the consequences the services give the same change, named by
+    ``follow`` for the record that owns what changed (``owner``: the measure or the
+    project). Deleting the owner itself has none to follow."""
 
-    def _measure(self, obj):
-        return obj if isinstance(obj, Measure) else obj.measure
+    owner: type
+
+    def owner_of(self, obj):
+        return obj if isinstance(obj, self.owner) else getattr(obj, self.owner.__name__.lower())
+
+    def follow(self, request, owner) -> None:
+        raise NotImplementedError
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        bump_revision(self._measure(form.instance))
+        self.follow(request, self.owner_of(form.instance))
 
     def delete_model(self, request, obj) -> None:
-        measure = self._measure(obj)
+        owner = self.owner_of(obj)
         super().delete_model(request, obj)
-        if not isinstance(obj, Measure):
-            bump_revision(measure)
+        if not isinstance(obj, self.owner):
+            self.follow(request, owner)
 
     def delete_queryset(self, request, queryset) -> None:
-        measures = {self._measure(obj) for obj in queryset}
+        owners = {self.owner_of(obj) for obj in queryset}
         super().delete_queryset(request, queryset)
-        for measure in measures:
-            if Measure.objects.filter(pk=measure.pk).exists():
-                bump_revision(measure)
+        for owner in owners:
+            if self.owner.objects.filter(pk=owner.pk).exists():
+                self.follow(request, owner)
+
+
+class RenewsChartsAdmin(ConsequencesAdmin):
+    """What a data write has: a new revision (no cached chart survives) and the signal
+    the progress score, celebrations and spread react to."""
+
+    owner = Measure
+
+    def follow(self, request, owner) -> None:
+        measure_reading_changed(measure=owner, by=request.user)
+
+
+class ChangesProjectRecordAdmin(ConsequencesAdmin):
+    """What a change to a project's aim, team or change ideas has: the progress score is
+    recomputed."""
+
+    owner = Project
+
+    def follow(self, request, owner) -> None:
+        project_record_changed_by(project_id=owner.pk, by=request.user)
 
 
 @admin.register(StrategicAim)
@@ -58,7 +84,7 @@ class ProjectMemberInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(ChangesProjectRecordAdmin):
     list_display = ["title", "organisation", "unit", "status", "last_activity_at", "updated_at"]
     list_filter = ["organisation", "status"]
     search_fields = ["title", "aim_statement", "problem"]
@@ -70,7 +96,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProjectMember)
-class ProjectMemberAdmin(admin.ModelAdmin):
+class ProjectMemberAdmin(ChangesProjectRecordAdmin):
     list_display = ["project", "user", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["project__title", "user__email", "user__full_name"]
@@ -88,7 +114,7 @@ class DriverAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ChangeIdea)
-class ChangeIdeaAdmin(SimpleHistoryAdmin):
+class ChangeIdeaAdmin(ChangesProjectRecordAdmin):
     list_display = ["title", "project", "status", "status_changed_at"]
     list_filter = ["status"]
     search_fields = ["title", "description", "learning", "project__title"]

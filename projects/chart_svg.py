@@ -14,18 +14,24 @@ from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from projects.palette import (
+    COMMON_CAUSE,
+    CONCERN,
+    GRID,
+    IMPROVEMENT,
+    INK,
+    MUTED,
+    NEUTRAL,
+    POINT_COLOURS,
+    TARGET,
+    WHITE,
+)
+
 WIDTH, HEIGHT = 960, 520
 LEFT, RIGHT, TOP, BOTTOM = 78, 40, 112, 112
-GREY, BLUE, ORANGE, PURPLE = "#a6a6a6", "#289de0", "#fab428", "#361475"
-INK, MUTED, TARGET_RED = "#231f20", "#5f6368", "#de1b1b"
+GREY, BLUE, ORANGE, PURPLE = COMMON_CAUSE, IMPROVEMENT, CONCERN, NEUTRAL
+TARGET_RED = TARGET
 FONT = "Arial, Helvetica, sans-serif"
-POINT_COLOURS = {
-    "common_cause": GREY,
-    "special_cause_improvement": BLUE,
-    "special_cause_concern": ORANGE,
-    "special_cause_neutral_high": PURPLE,
-    "special_cause_neutral_low": PURPLE,
-}
 VARIATION_BADGES = {
     "common_cause": (GREY, "~", "Common cause variation: no signal"),
     "improvement_high": (BLUE, "H", "Special cause improvement: higher values"),
@@ -106,7 +112,7 @@ def _badge(cx: float, cy: float, colour: str, letter: str, title: str, caption: 
         )
     else:
         mark = _text(
-            cx, cy + 8, letter, size=24, fill="#ffffff", anchor="middle", extra='font-weight="bold"'
+            cx, cy + 8, letter, size=24, fill=WHITE, anchor="middle", extra='font-weight="bold"'
         )
     return (
         f'<g class="icon" role="img" aria-label={quoteattr(title)}><title>{escape(title)}</title>'
@@ -178,7 +184,7 @@ def _axes(frame: _Frame, chart: dict[str, Any], periods: list[date]) -> list[str
         decimals = max(0, decimals - 2)
     for tick in ticks:
         label = f"{tick * 100:.{decimals}f}%" if percent else f"{tick:,.{decimals}f}"
-        parts.append(frame.hline(frame.y(tick), "#e8edee"))
+        parts.append(frame.hline(frame.y(tick), GRID))
         parts.append(_text(frame.x0 - 8, frame.y(tick) + 4, label, anchor="end"))
     every = max(1, math.ceil(len(periods) / ((frame.x1 - frame.x0) / 64)))
     for index in range(0, len(periods), every):

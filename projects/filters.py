@@ -1,21 +1,21 @@
 """Query-string filters for aims, projects and measures, applied by the selectors.
 
-They live with the selectors rather than the views so that the API and the phone pages
-filter the same way; a bad value is a 400 naming the parameter.
+They live with the selectors rather than the views so that the API and the pages filter
+the same way (``backend.filters.apply_filters``); a bad value is a 400 naming the
+parameter.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backend.models import Unit, User
+from backend.filters import UserFilterSet
+from backend.models import Unit
 from backend.selectors import unit_descendant_ids
 from projects.models import (
     ChangeIdea,
@@ -47,33 +47,7 @@ def _quality_dimension(queryset: QuerySet, path: str, value: str) -> QuerySet:
     return queryset.filter(**{f"{path}__icontains": f'"{value}"'})
 
 
-class _UserFilterSet(django_filters.FilterSet):
-    """A filter set that knows who is asking (for "mine"): from the API's request, or
-    given as ``user`` by a selector."""
-
-    def __init__(
-        self,
-        data: Any = None,
-        queryset: QuerySet | None = None,
-        *,
-        request: Any = None,
-        user: User | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(data, queryset=queryset, request=request, **kwargs)
-        self.user = user or getattr(request, "user", None)
-
-
-def apply_filters(filterset: django_filters.FilterSet) -> QuerySet:
-    """The filtered queryset, or a 400 naming each parameter that is not understood."""
-    if not filterset.is_valid():
-        raise ValidationError(
-            {name: [" ".join(messages)] for name, messages in filterset.errors.items()}
-        )
-    return filterset.qs
-
-
-class ProjectFilter(_UserFilterSet):
+class ProjectFilter(UserFilterSet):
     unit = django_filters.NumberFilter(field_name="unit_id", help_text="Projects of this unit.")
     within_unit = django_filters.NumberFilter(
         method="filter_within_unit", help_text="Projects of this unit and every unit beneath it."
@@ -142,7 +116,7 @@ class ProjectFilter(_UserFilterSet):
         return queryset.filter(text)
 
 
-class AimFilter(_UserFilterSet):
+class AimFilter(UserFilterSet):
     parent = django_filters.NumberFilter(field_name="parent_id")
     root = django_filters.BooleanFilter(
         field_name="parent", lookup_expr="isnull", help_text="Only the top of each cascade."
@@ -173,7 +147,7 @@ class AimFilter(_UserFilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(statement__icontains=value))
 
 
-class MeasureFilter(_UserFilterSet):
+class MeasureFilter(UserFilterSet):
     project = django_filters.NumberFilter(field_name="project_id")
     aim = django_filters.NumberFilter(field_name="aim_id")
     definition = django_filters.NumberFilter(field_name="definition_id")
@@ -187,7 +161,7 @@ class MeasureFilter(_UserFilterSet):
         fields = ["organisation"]
 
 
-class ChangeIdeaFilter(_UserFilterSet):
+class ChangeIdeaFilter(UserFilterSet):
     project = django_filters.NumberFilter(field_name="project_id")
     driver = django_filters.NumberFilter(field_name="drivers")
     status = django_filters.MultipleChoiceFilter(choices=ChangeIdea.Status.choices)
@@ -211,7 +185,7 @@ def _projects_of_aims(aim_ids: Iterable[int] | QuerySet) -> QuerySet:
     return links.values("project_id")
 
 
-class MeasureSummaryFilter(_UserFilterSet):
+class MeasureSummaryFilter(UserFilterSet):
     """Filters of the measure summary table. A measure belongs to an aim or to a project;
     filtering by aim takes the aim's own measures and those of the projects linked to it,
     and by unit the measures of projects there and of aims owned there."""

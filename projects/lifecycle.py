@@ -30,7 +30,12 @@ REOPENINGS: dict[str, frozenset[str]] = {
     Status.COMPLETED: frozenset({Status.ACTIVE, Status.SUSTAINING, Status.SPREADING}),
     Status.ABANDONED: frozenset({Status.PROPOSED, Status.ACTIVE}),
 }
+# Completed or abandoned: the team's work is over (only the QI team reopens it).
 FINAL = frozenset(REOPENINGS)
+# Not over: from proposed to spreading, on hold included (coaches still look after it).
+OPEN = frozenset(Status.values) - FINAL
+# Under way: cycles to run and data to collect, so stalls and missing data are nudged.
+LIVE = frozenset({Status.ACTIVE, Status.SUSTAINING, Status.SPREADING})
 # Statuses a project can only reach once it has run: the aim was being worked on.
 NEEDS_A_START = frozenset({Status.SUSTAINING, Status.SPREADING, Status.COMPLETED})
 

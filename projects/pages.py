@@ -7,13 +7,12 @@ as the portfolio does, so this module never imports ``pdsa``.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,9 +22,11 @@ from django.utils.http import urlencode
 
 from backend.idempotency import idempotent_page
 from backend.models import User
-from backend.pages import PageForm, invalid_form_response
+from backend.pages import PageForm, invalid_form_response, save_or_refuse
 from projects.chart_svg import VARIATION_BADGES
-from projects.models import RATIO_CHARTS, Frequency, Measure, Project
+from projects.lifecycle import OPEN
+from projects.models import RATIO_CHARTS, Measure, Project
+from projects.periods import likely_next_period, next_period, period_start
 from projects.selectors import (
     can_edit_measure,
     can_edit_project,
@@ -47,37 +48,9 @@ NEXT_STEP_BY_STAGE = {
 STAGES = (("plan", "Plan"), ("do", "Do"), ("study", "Study"), ("act", "Act"), ("done", "Done"))
 
 
-def period_start(day: date, frequency: str) -> date:
-    """The first day of the period of ``frequency`` that ``day`` falls in."""
-    if frequency == Frequency.MONTHLY:
-        return day.replace(day=1)
-    if frequency == Frequency.QUARTERLY:
-        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    if frequency == Frequency.WEEKLY:
-        return day - timedelta(days=day.weekday())
-    return day
-
-
-def _following_period(period: date, frequency: str) -> date:
-    if frequency == Frequency.MONTHLY:
-        return date(period.year + period.month // 12, period.month % 12 + 1, 1)
-    if frequency == Frequency.QUARTERLY:
-        month = period.month + 3
-        return date(period.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
-    if frequency == Frequency.WEEKLY:
-        return period + timedelta(days=7)
-    return period + timedelta(days=1)
-
-
-def next_period(measure: Measure, today: date) -> date:
-    """The period a new data point is most likely for: the one after the last recorded,
-    unless that has not started yet (then the current one)."""
-    last = getattr(measure, "last_period", None)
-    current = period_start(today, measure.frequency)
-    if last is None:
-        return current
-    following = _following_period(last, measure.frequency)
-    return following if following <= today else current
+def suggested_period(measure: Measure, today: date) -> date:
+    """The period a new data point is most likely for."""
+    return likely_next_period(getattr(measure, "last_period", None), measure.frequency, today)
 
 
 def _icon(spc: dict[str, Any] | None) -> dict[str, str] | None:
@@ -107,7 +80,7 @@ def _next_step(project: Project, outcome: Measure | None, today: date) -> dict[s
     if outcome is not None:
         current = period_start(today, outcome.frequency)
         last = outcome.last_period
-        if last is None or _following_period(last, outcome.frequency) < current:
+        if last is None or next_period(last, outcome.frequency) < current:
             return {
                 "text": f"Add the latest data for {outcome.name}",
                 "url": reverse("data-point-new") + "?" + urlencode({"measure": outcome.pk}),
@@ -124,7 +97,7 @@ def my_projects(request: HttpRequest) -> HttpResponse:
     its outcome measure and what to do next."""
     projects = list(
         project_list(user=request.user, filters={"mine": "true"})
-        .exclude(status__in=[Project.Status.COMPLETED, Project.Status.ABANDONED])
+        .filter(status__in=OPEN)
         .prefetch_related("cycles")
         .order_by("-last_activity_at", "title")
     )
@@ -243,17 +216,6 @@ class DataPointForm(PageForm):
         super().__init__(*args, **kwargs)
         self.fields["measure"].queryset = measures
 
-    def add_upsert_errors(self, error: ValidationError) -> None:
-        """The service names fields ``point.value``; put each message beside its field."""
-        for key, errors in error.message_dict.items():
-            name = key.rsplit(".", 1)[-1]
-            if name in self.fields:
-                label = self.fields[name].label.split(" (")[0]
-                for message in errors:
-                    self.add_error(name, f"{label} {message}")
-            else:
-                self.add_error(None, errors)
-
 
 @login_required
 @idempotent_page
@@ -266,7 +228,10 @@ def data_point_new(request: HttpRequest) -> HttpResponse:
     if chosen and chosen.isdigit():
         selected = next((m for m in measures if m.pk == int(chosen)), None)
     if selected is not None:
-        initial = {"measure": selected.pk, "period": next_period(selected, timezone.localdate())}
+        initial = {
+            "measure": selected.pk,
+            "period": suggested_period(selected, timezone.localdate()),
+        }
     form = DataPointForm(request.POST or None, measures=measures, initial=initial)
     if request.method == "POST" and form.is_valid():
         measure = form.cleaned_data["measure"]
@@ -277,13 +242,13 @@ def data_point_new(request: HttpRequest) -> HttpResponse:
             row |= {"numerator": data["numerator"], "denominator": data["denominator"]}
         else:
             row["value"] = data["value"]
-        try:
-            data_points_upsert(measure=measure, rows=[row], by=request.user, labels=["point"])
-        except ValidationError as error:
-            form.add_upsert_errors(error)
-        except PermissionDenied as refusal:
-            form.add_error("measure", str(refusal) or "You cannot add data to this measure")
-        else:
+        saved = save_or_refuse(
+            form,
+            lambda: data_points_upsert(
+                measure=measure, rows=[row], by=request.user, labels=["point"]
+            ),
+        )
+        if saved is not None:
             messages.success(request, f"Saved {measure.name} for {data['period']:%-d %B %Y}.")
             target = (
                 reverse("project-page", args=[measure.project_id])

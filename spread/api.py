@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import django_filters
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
 from drf_spectacular.utils import extend_schema
@@ -19,18 +17,18 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from backend.etags import check_if_match, etag_for
+from backend.etags import ETagDestroyMixin, IfMatchMixin, etag_response, if_match
 from backend.idempotency import idempotent
 from backend.pagination import Pagination
 from backend.selectors import unit_list
 from projects.selectors import object_history
 from projects.serializers import HistoryEntrySerializer
 from spread import selectors, services
-from spread.models import Adoption, SpreadCandidate, SpreadTarget
+from spread.filters import CandidateFilter
+from spread.models import Adoption, ChangePackage, SpreadCandidate, SpreadTarget
 from spread.serializers import (
     AdoptionCreateSerializer,
     AdoptionSerializer,
@@ -49,17 +47,6 @@ from spread.serializers import (
 )
 
 
-class CandidateFilter(django_filters.FilterSet):
-    origin_unit = django_filters.NumberFilter(field_name="origin_unit_id")
-    origin_project = django_filters.NumberFilter(field_name="origin_project_id")
-    organisation = django_filters.NumberFilter(field_name="organisation_id")
-    status = django_filters.MultipleChoiceFilter(choices=SpreadCandidate.Status.choices)
-
-    class Meta:
-        model = SpreadCandidate
-        fields = ["evidence_strength", "origin"]
-
-
 class HistoryMixin:
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -70,7 +57,11 @@ class HistoryMixin:
 
 
 class CandidateViewSet(
-    HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    HistoryMixin,
+    IfMatchMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Changes put forward for spread. Teams and coaches nominate (``POST``); the QI team
     reviews, approves (proven only) or declines (with a reason), and retires. Everyone in
@@ -86,26 +77,11 @@ class CandidateViewSet(
         return self._respond(self.get_object())
 
     def _respond(self, candidate: SpreadCandidate, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=candidate.pk)
-        data = CandidateSerializer(fresh, context=self.get_serializer_context()).data
-        headers = {
-            "ETag": etag_for(data),
-            "Location": reverse("spread-candidate-detail", args=[fresh.pk], request=self.request),
-        }
-        return Response(data, status=code, headers=headers)
+        return self.etag_response(candidate, status_code=code, location="spread-candidate-detail")
 
     def _guarded(self, change: Callable[[SpreadCandidate], Any]) -> Response:
         """Apply ``change`` to the candidate, refusing (412) a stale ``If-Match``."""
-        candidate = self.get_object()
-        with transaction.atomic():
-            if self.request.headers.get("If-Match"):
-                # Hold the row while comparing: two writers with one ETag cannot both pass.
-                SpreadCandidate.objects.select_for_update().filter(pk=candidate.pk).first()
-                current = self.get_queryset().get(pk=candidate.pk)
-                check_if_match(
-                    self.request,
-                    CandidateSerializer(current, context=self.get_serializer_context()).data,
-                )
+        with self.if_match(self.get_object()) as candidate:
             change(candidate)
         return self._respond(candidate)
 
@@ -176,10 +152,11 @@ class CandidateViewSet(
     @action(detail=True, methods=["get"])
     def package(self, request: Request, pk: str | None = None) -> Response:
         """The change package: what, how, where it worked, evidence, cycles, contact."""
-        candidate = self.get_object()
-        package = getattr(candidate, "package", None)
-        data = PackageSerializer(package, context=self.get_serializer_context()).data
-        return Response(data, headers={"ETag": etag_for(data)})
+        return etag_response(self._package(self.get_object()))
+
+    def _package(self, candidate: SpreadCandidate) -> dict[str, Any]:
+        package = ChangePackage.objects.filter(candidate=candidate).first()
+        return PackageSerializer(package, context=self.get_serializer_context()).data
 
     @extend_schema(request=PackageSerializer, responses=PackageSerializer)
     @package.mapping.patch
@@ -190,16 +167,10 @@ class CandidateViewSet(
             data=request.data, partial=True, context=self.get_serializer_context()
         )
         body.is_valid(raise_exception=True)
-        with transaction.atomic():
-            current = getattr(candidate, "package", None)
-            check_if_match(
-                request, PackageSerializer(current, context=self.get_serializer_context()).data
-            )
-            package = services.package_update(
-                by=request.user, candidate=candidate, **body.validated_data
-            )
-        data = PackageSerializer(package, context=self.get_serializer_context()).data
-        return Response(data, headers={"ETag": etag_for(data)})
+        # The package may not exist yet: the candidate's row is the one held.
+        with if_match(request, lock=candidate, represent=self._package) as locked:
+            services.package_update(by=request.user, candidate=locked, **body.validated_data)
+        return etag_response(self._package(candidate))
 
     @extend_schema(responses=OpportunitySerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -217,7 +188,7 @@ class CandidateViewSet(
         return Response(selectors.candidate_reach(candidate=self.get_object()))
 
 
-class TargetViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class TargetViewSet(ETagDestroyMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Units the QI team targets for an approved change."""
 
     serializer_class = TargetSerializer
@@ -235,18 +206,16 @@ class TargetViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
         data = TargetSerializer(target, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    def destroy(self, request: Request, pk: str | None = None) -> Response:
-        target: SpreadTarget = self.get_object()
-        with transaction.atomic():
-            check_if_match(
-                request, TargetSerializer(target, context=self.get_serializer_context()).data
-            )
-            services.target_remove(by=request.user, target=target)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance: SpreadTarget) -> None:
+        services.target_remove(by=self.request.user, target=instance)
 
 
 class AdoptionViewSet(
-    HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    HistoryMixin,
+    IfMatchMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Units taking a change up. ``POST`` takes it up (a pre-filled project of the unit's
     own) or records that the unit declines; ``PATCH`` moves it on."""
@@ -259,12 +228,7 @@ class AdoptionViewSet(
         return selectors.adoption_list(user=self.request.user)
 
     def _respond(self, adoption: Adoption, code: int = status.HTTP_200_OK) -> Response:
-        data = AdoptionSerializer(self.get_queryset().get(pk=adoption.pk)).data
-        headers = {
-            "ETag": etag_for(data),
-            "Location": reverse("spread-adoption-detail", args=[adoption.pk], request=self.request),
-        }
-        return Response(data, status=code, headers=headers)
+        return self.etag_response(adoption, status_code=code, location="spread-adoption-detail")
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         return self._respond(self.get_object())
@@ -282,10 +246,8 @@ class AdoptionViewSet(
         adoption = selectors.adoption_get(user=request.user, pk=pk)
         body = AdoptionUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with transaction.atomic():
-            locked = Adoption.objects.select_for_update().get(pk=adoption.pk)
-            check_if_match(request, AdoptionSerializer(self.get_queryset().get(pk=locked.pk)).data)
-            services.adoption_update(by=request.user, adoption=adoption, **body.validated_data)
+        with self.if_match(adoption) as locked:
+            services.adoption_update(by=request.user, adoption=locked, **body.validated_data)
         return self._respond(adoption)
 
 

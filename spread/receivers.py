@@ -15,10 +15,12 @@ from spread import services, tasks
 def suggest_on_adopt(
     sender: type[Cycle], *, cycle: Cycle, decision: str, by: User | None, **kwargs: Any
 ) -> None:
-    """Suggest the adopted change for spread when its measures show a real win.
+    """Suggest the adopted change for spread when its measures show improvement since it
+    started (the rule of ``projects/selectors/evidence.py``).
 
-    Runs inside the decision's transaction (the SPC readings are cached and the writes
-    are a few rows), so the suggestion commits or rolls back with the decision.
+    pdsa sends ``cycle_decided`` from its service; this runs inside the decision's
+    transaction on purpose (the SPC readings are cached and the writes are a few rows),
+    so a decided cycle and its suggestion commit or roll back together.
     """
     if decision == Cycle.Decision.ADOPT:
         services.candidate_suggest(cycle=cycle, by=by)

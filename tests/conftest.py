@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -137,3 +139,24 @@ def celery_worker_on_redis(request):
             yield RunningWorker(app)
     finally:
         app.conf.task_default_queue = previous
+
+
+def race(n: int, send: Callable[[int], Any]) -> list[Any]:
+    """Run ``send(i)`` in ``n`` threads released at once; their results, in order. For
+    PostgreSQL tests of row locks and unique constraints (each thread has a connection)."""
+    barrier = threading.Barrier(n)
+    results: list[Any] = [None] * n
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = send(index)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

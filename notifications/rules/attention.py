@@ -16,11 +16,11 @@ from django.db.models import Max, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from notifications.rules.periods import ended_periods, next_period, period_start
-from notifications.rules.team import LIVE_STATUSES
 from notifications.rules.thresholds import ThresholdBook
 from pdsa.models import Cycle
+from projects.lifecycle import LIVE
 from projects.models import Measure, Project
+from projects.periods import ended_periods, next_period, period_start
 
 # Enough to say "6 months missing" truthfully without counting a decade of days.
 MOST_PERIODS_COUNTED = 120
@@ -130,7 +130,7 @@ def find_overdue_cycles(
     today = timezone.localdate(now)
     eager_cutoff = today - timedelta(days=thresholds.smallest("overdue_days"))
     rows = Cycle.objects.filter(
-        stage=Cycle.Stage.DO, planned_end__lte=eager_cutoff, project__status__in=LIVE_STATUSES
+        stage=Cycle.Stage.DO, planned_end__lte=eager_cutoff, project__status__in=LIVE
     ).values_list("planned_end", *CYCLE_FIELDS)
     late = []
     for planned_end, cycle_id, number, title, owner, project_id, org_id, project in _only(
@@ -170,7 +170,7 @@ def find_studies_pending(
         stage=Cycle.Stage.STUDY,
         learning="",
         stage_changed_at__lte=eager_cutoff,
-        project__status__in=LIVE_STATUSES,
+        project__status__in=LIVE,
     ).values_list("stage_changed_at", *CYCLE_FIELDS)
     pending = []
     for since, cycle_id, number, title, owner, project_id, org_id, project in _only(
@@ -209,7 +209,7 @@ def find_data_gaps(
     """
     today = timezone.localdate(now)
     rows = (
-        Measure.objects.filter(project__status__in=LIVE_STATUSES)
+        Measure.objects.filter(project__status__in=LIVE)
         .exclude(frequency="")
         .annotate(last_period=Max("data_points__period"))
         .values_list(

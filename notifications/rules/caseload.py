@@ -33,18 +33,19 @@ from typing import Any
 
 from django.db.models import Exists, Min, OuterRef
 
+from backend.batches import chunked
 from backend.models import Membership
 from notifications import links
 from notifications.models import Kind, Notification
 from notifications.rules import attention
 from notifications.rules import evidence as ev
-from notifications.rules.team import LIVE_STATUSES, Role, chunked
+from notifications.rules.team import Role
 from notifications.rules.thresholds import ThresholdBook
 from notifications.rules.words import periods, plural
+from projects.lifecycle import OPEN
 from projects.models import Measure, MeasureReading, Project, ProjectMember
 from projects.selectors import READING_SUMMARY_FIELDS
 
-OPEN_STATUSES = (*LIVE_STATUSES, Project.Status.PROPOSED, Project.Status.ON_HOLD)
 STRENGTH_WORDS = {
     ev.SUSTAINED: "sustained improvement",
     ev.EARLY: "an early sign of improvement",
@@ -308,7 +309,7 @@ def coach_caseloads(
     assignments = ProjectMember.objects.filter(
         Exists(still_a_member),
         role=Role.COACH,
-        project__status__in=OPEN_STATUSES,
+        project__status__in=OPEN,
         user__is_active=True,
     )
     if coach_ids is not None:

@@ -19,10 +19,11 @@ from notifications import links
 from notifications.models import Kind
 from notifications.rules import evidence as ev
 from notifications.rules.drafts import Draft, drafts_for_recipients
-from notifications.rules.team import LIVE_STATUSES, everyone, team_by_project
+from notifications.rules.team import everyone, team_by_project
 from notifications.rules.words import day, number, plural
 from pdsa.models import Cycle
 from pdsa.selectors import cycles_change_started_on
+from projects.lifecycle import LIVE
 from projects.models import ImprovementDirection, Measure, MeasureReading, Project
 from projects.selectors import ImprovementSignal, improvement_since
 
@@ -100,7 +101,7 @@ def measure_wins(
         stored = readings.get(measure.pk)
         if measure.project_id is None or stored is None:
             continue
-        if measure.project.status not in LIVE_STATUSES:
+        if measure.project.status not in LIVE:
             continue
         reading = ev.improvement_reading(stored)
         if reading is not None:
@@ -140,13 +141,11 @@ def measure_wins(
 def adopted_changes(cycles: Iterable[Cycle]) -> list[Draft]:
     """A change adopted at a cycle's Act: the team, with the data's evidence if it has any.
 
-    "Evidence behind the change" is special-cause improvement on a linked measure that
-    began since the change started (its ramp's first cycle), by the rule spread needs to
-    call it proven (``projects.selectors.improvement_since``): a shift or trend reads as a
-    sustained improvement, two-in-three alone as an early sign. One good point, or a
-    signal that was running before the change, is not evidence behind it: the change is
-    then adopted on the team's judgement (the measure's own celebration still says what
-    its latest point shows).
+    "Evidence behind the change" is improvement since the change started (its ramp's first
+    cycle) by the one rule defined in ``projects/selectors/evidence.py``: a shift or trend
+    reads as a sustained improvement, two-in-three alone as an early sign. Without it the
+    change is adopted on the team's judgement (the measure's own celebration still says
+    what its latest point shows).
     """
     cycles = [cycle for cycle in cycles if cycle.decision == Cycle.Decision.ADOPT]
     measures = [m for cycle in cycles for m in cycle.measures.all()]

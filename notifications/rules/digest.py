@@ -17,11 +17,12 @@ from django.utils import timezone
 
 from notifications import links
 from notifications.models import Kind, Preference
-from notifications.rules.caseload import OPEN_STATUSES, CaseloadEntry, coach_caseloads
+from notifications.rules.caseload import CaseloadEntry, coach_caseloads
 from notifications.rules.drafts import Draft
 from notifications.rules.team import Role
 from notifications.rules.thresholds import ThresholdBook
 from notifications.rules.words import plural
+from projects.lifecycle import OPEN
 from projects.models import ProjectMember
 
 DEFAULT_DIGEST_WEEKDAY = Preference._meta.get_field("digest_weekday").default
@@ -39,7 +40,7 @@ def weekly_digests(
     caseloads in ``organisation_ids`` only, when given)."""
     today = timezone.localdate(now)
     coaching = ProjectMember.objects.filter(
-        role=Role.COACH, project__status__in=OPEN_STATUSES, user__is_active=True
+        role=Role.COACH, project__status__in=OPEN, user__is_active=True
     )
     if organisation_ids is not None:
         coaching = coaching.filter(project__organisation_id__in=list(organisation_ids))

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from notifications.rules.team import chunked
+from backend.batches import chunked
 from projects.models import Measure, MeasureReading
 from projects.selectors import measure_readings
 from projects.spc_summary import (

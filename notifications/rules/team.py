@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef
 
+from backend.batches import chunked
 from backend.models import Membership
-from projects.models import Project, ProjectMember
+from projects.models import ProjectMember
 
 Role = ProjectMember.Role
-BATCH = 2000
-# A project that is under way: it has cycles to run and data to collect.
-LIVE_STATUSES = (Project.Status.ACTIVE, Project.Status.SUSTAINING, Project.Status.SPREADING)
-
-
-def chunked(items: Sequence, size: int = BATCH) -> Iterator[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def team_by_project(

@@ -12,11 +12,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from backend.batches import chunked
 from backend.models import Unit
 from notifications.models import JobRun
 from notifications.rules import celebrations, digest, nudges, thresholds_by_organisation
 from notifications.rules.evidence import readings_by_measure
-from notifications.rules.team import chunked
 from notifications.services.delivery import deliveries_sweep
 from notifications.services.writing import notifications_write
 from pdsa.models import Cycle

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from backend.batches import chunked
 from backend.jobs import enqueue_each_on_commit
 from notifications.models import Channel, Notification, Preference
 from notifications.rules import Draft
-from notifications.rules.team import chunked
 
 
 def preferences_for(user_ids: Iterable[int]) -> dict[int, Preference]:
@@ -107,6 +107,4 @@ def _row(draft: Draft, preference: Preference, now: datetime) -> Notification:
 def deliveries_enqueue_on_commit(notification_ids: Sequence[int]) -> None:
     """One delivery task per notification, published only if the transaction commits; a
     broker that is down is healed by the delivery sweep (``backend.jobs``)."""
-    from notifications.tasks import notification_deliver
-
-    enqueue_each_on_commit(notification_deliver, list(notification_ids))
+    enqueue_each_on_commit("notifications.tasks.notification_deliver", list(notification_ids))

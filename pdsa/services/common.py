@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from backend.errors import ApplicationError
+from backend.errors import forbid
 from backend.models import User
 from pdsa.models import Cycle
 from pdsa.services.progress import project_progress_refresh
@@ -29,11 +29,7 @@ TESTING_FROM_AT_DO = frozenset({IdeaStatus.UNTESTED, IdeaStatus.ADAPTED, IdeaSta
 def ensure_can_edit(*, user: User, project: Project) -> None:
     """Refuse (403, saying who may) a user who can see the project but not change it."""
     if not can_edit_project(user=user, project=project):
-        raise ApplicationError(
-            "Only the project's team, the QI team and admins can change its cycles.",
-            code="permission_denied",
-            status_code=403,
-        )
+        forbid("Only the project's team, the QI team and admins can change its cycles.")
 
 
 def record_cycle_change(*, project_id: int) -> None:

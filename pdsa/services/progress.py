@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from backend.errors import ApplicationError
+from backend.errors import ApplicationError, forbid
 from backend.models import User
 from pdsa.progress import Progress, progress_evaluate
 from projects.models import Project
@@ -45,11 +45,7 @@ def project_progress_override(
     """Set the project's progress score by hand, saying why, or clear it (``score=None``)
     so the computed score shows again. Kept in the project's history with who did it."""
     if not can_edit_project(user=by, project=project):
-        raise ApplicationError(
-            "Only the project's team, the QI team and admins can set its progress score.",
-            code="permission_denied",
-            status_code=403,
-        )
+        forbid("Only the project's team, the QI team and admins can set its progress score.")
     if score is None:
         project.progress_override = None
         project.progress_override_reason = ""

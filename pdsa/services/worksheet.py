@@ -4,7 +4,8 @@ deleting a cycle that was never started."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from datetime import date
+from typing import Any, TypedDict, Unpack
 from uuid import UUID
 
 from django.db import IntegrityError, models, transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from backend.errors import ApplicationError
 from backend.models import User
+from backend.updates import only
 from pdsa.models import Cycle, CycleQuestion, CycleTask
 from pdsa.rules import DECISION_STAGES
 from pdsa.services.common import (
@@ -22,32 +24,34 @@ from pdsa.services.common import (
     idea_mark_testing,
     record_cycle_change,
 )
-from projects.models import Measure, Project
+from projects.models import ChangeIdea, Measure, Project
 
 Stage = Cycle.Stage
 
-# What a person writes on the worksheet; stage, number and the dates of moves are the method's.
-WORKSHEET_FIELDS = frozenset(
-    {
-        "title",
-        "purpose",
-        "owner",
-        "change_idea",
-        "parent",
-        "objective",
-        "data_collection_plan",
-        "planned_start",
-        "planned_end",
-        "started_on",
-        "observations",
-        "problems",
-        "ended_on",
-        "learning",
-        "decision",
-        "next_steps",
-        "spread_note",
-    }
-)
+
+class WorksheetFields(TypedDict, total=False):
+    """What a person writes on the worksheet; the stage, the number and the dates of moves
+    are the method's."""
+
+    title: str
+    purpose: str
+    owner: User | None
+    change_idea: ChangeIdea | None
+    parent: Cycle | None
+    objective: str
+    data_collection_plan: str
+    planned_start: date | None
+    planned_end: date | None
+    started_on: date | None
+    observations: str
+    problems: str
+    ended_on: date | None
+    learning: str
+    decision: str
+    next_steps: str
+    spread_note: str
+
+
 QUESTION_FIELDS = ("question", "prediction", "result")
 TASK_FIELDS = ("what", "who", "when", "where", "done")
 
@@ -217,7 +221,7 @@ def cycle_create(
     tasks: Sequence[Mapping[str, Any]] = (),
     measures: Sequence[Measure] = (),
     cloned_from: Cycle | None = None,
-    **fields: Any,
+    **fields: Unpack[WorksheetFields],
 ) -> tuple[Cycle, bool]:
     """Log a new cycle in Plan, numbered next in its project; a title is enough (quick log).
 
@@ -227,9 +231,7 @@ def cycle_create(
     project is refused. Returns ``(cycle, created)``.
     """
     ensure_can_edit(user=by, project=project)
-    unknown = set(fields) - WORKSHEET_FIELDS
-    if unknown:
-        raise TypeError(f"cycle_create() got unexpected fields: {sorted(unknown)}")
+    fields = only(WorksheetFields, fields, service="cycle_create")
     if uuid is not None and (existing := _existing_for_uuid(uuid=uuid, project=project)):
         return existing, False
     fields.setdefault("owner", by)
@@ -290,7 +292,7 @@ def cycle_update(
     questions: Sequence[Mapping[str, Any]] | None = None,
     tasks: Sequence[Mapping[str, Any]] | None = None,
     measures: Sequence[Measure] | None = None,
-    **fields: Any,
+    **fields: Unpack[WorksheetFields],
 ) -> Cycle:
     """Save any part of the worksheet as a draft: saving never needs it to be complete.
 
@@ -298,9 +300,7 @@ def cycle_update(
     with an ``id`` are updated, rows without are added, rows left out are removed).
     """
     ensure_can_edit(user=by, project=cycle.project)
-    unknown = set(fields) - WORKSHEET_FIELDS
-    if unknown:
-        raise TypeError(f"cycle_update() got unexpected fields: {sorted(unknown)}")
+    fields = only(WorksheetFields, fields, service="cycle_update")
     if "decision" in fields:
         _check_decision_edit(cycle=cycle, decision=fields["decision"])
     idea_before = cycle.change_idea_id

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.errors import forbid
 from backend.pagination import Pagination
 from backend.selectors import role_in
 from projects import selectors
@@ -55,9 +55,9 @@ def _ensure_portfolio_reader(request: Request, organisation_id: int | None) -> N
         if role_in(user=user, organisation_id=organisation_id) is None:
             raise Http404  # another organisation's: never confirm it exists
         if not selectors.can_read_portfolio(user=user, organisation_id=organisation_id):
-            raise PermissionDenied(NOT_A_PORTFOLIO_READER)
+            forbid(NOT_A_PORTFOLIO_READER)
     elif not portfolio_organisation_ids(user=user):
-        raise PermissionDenied(NOT_A_PORTFOLIO_READER)
+        forbid(NOT_A_PORTFOLIO_READER)
 
 
 class PortfolioView(APIView):

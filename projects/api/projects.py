@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
@@ -12,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from backend.etags import ETagDestroyMixin, ETagMixin, check_if_match, etag_for
+from backend.etags import ETagDestroyMixin, ETagMixin
 from backend.idempotency import IdempotentCreateMixin, idempotent
 from projects import selectors, services
 from projects.api.common import HistoryMixin
@@ -68,12 +67,9 @@ class ProjectViewSet(
         """Move the project along its lifecycle; a refusal says why and what is allowed."""
         body = ProjectTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with transaction.atomic():
-            project = self.get_object()
-            check_if_match(request, self.get_serializer(project).data)
+        with self.if_match(self.get_object()) as project:
             services.project_transition(by=request.user, project=project, **body.validated_data)
-        data = self.get_serializer(self.get_object()).data
-        return Response(data, headers={"ETag": etag_for(data)})
+        return self.etag_response(project)
 
     @extend_schema(
         parameters=[

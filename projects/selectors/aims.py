@@ -8,9 +8,10 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from backend.filters import apply_filters
 from backend.models import User
 from backend.selectors import organisation_ids
-from projects.filters import AimFilter, apply_filters
+from projects.filters import AimFilter
 from projects.models import StrategicAim
 
 

@@ -19,10 +19,11 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from backend.filters import apply_filters
 from backend.models import User
 from backend.selectors import organisation_ids
 from projects.chart_svg import ASSURANCE_BADGES, VARIATION_BADGES
-from projects.filters import MeasureSummaryFilter, apply_filters
+from projects.filters import MeasureSummaryFilter
 from projects.models import Measure, Project
 from projects.selectors.measures import FORMULA_STARTS
 from projects.selectors.readings import READING_SUMMARY_FIELDS, measures_spc_summaries

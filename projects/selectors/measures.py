@@ -11,9 +11,10 @@ from typing import Any
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from backend.filters import apply_filters
 from backend.models import User
 from backend.selectors import organisation_ids
-from projects.filters import MeasureFilter, apply_filters
+from projects.filters import MeasureFilter
 from projects.models import DataPoint, Measure, MeasureDefinition, ProjectMember, Rebase
 
 CSV_COLUMNS = ("period", "value", "numerator", "denominator", "note")

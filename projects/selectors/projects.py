@@ -8,9 +8,10 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from backend.filters import apply_filters
 from backend.models import User
 from backend.selectors import organisation_ids
-from projects.filters import ChangeIdeaFilter, ProjectFilter, apply_filters
+from projects.filters import ChangeIdeaFilter, ProjectFilter
 from projects.models import ChangeIdea, Driver, Project, ProjectMember, StrategicAim
 
 

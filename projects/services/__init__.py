@@ -5,6 +5,7 @@ are an arrangement, not an interface. Every service takes keyword arguments, che
 is asking, runs in a transaction and records ``by`` in the history.
 """
 
+from projects.services._shared import project_record_changed_by
 from projects.services.aims import aim_create, aim_update
 from projects.services.data import DataUpsert, data_point_delete, data_points_upsert
 from projects.services.diagram import (
@@ -22,6 +23,7 @@ from projects.services.measures import (
     measure_definition_delete,
     measure_definition_update,
     measure_delete,
+    measure_reading_changed,
     measure_update,
     rebase_create,
     rebase_delete,
@@ -56,12 +58,14 @@ __all__ = [
     "measure_definition_delete",
     "measure_definition_update",
     "measure_delete",
+    "measure_reading_changed",
     "measure_reading_write",
     "measure_update",
     "project_create",
     "project_member_add",
     "project_member_remove",
     "project_member_update",
+    "project_record_changed_by",
     "project_transition",
     "project_update",
     "readings_recompute",

@@ -7,6 +7,7 @@ from django.db.models import Model
 from backend.errors import refuse
 from backend.models import User
 from backend.selectors import role_in
+from projects.signals import project_record_changed
 
 
 def same_organisation(
@@ -22,3 +23,9 @@ def ensure_member(user: User | None, organisation_id: int, *, field: str) -> Non
     """Refuse a person who does not belong to the organisation."""
     if user is not None and role_in(user=user, organisation_id=organisation_id) is None:
         refuse("This person does not belong to the organisation.", field=field)
+
+
+def project_record_changed_by(*, project_id: int | None, by: User | None) -> None:
+    """Say that something the project's progress score reads has changed (pdsa listens)."""
+    if project_id is not None:
+        project_record_changed.send(sender=None, project_id=project_id, by=by)

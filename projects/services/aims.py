@@ -2,34 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 
 from backend.errors import forbid, refuse
 from backend.history import save_with_history
-from backend.models import Organisation, User
-from projects.models import QualityDimension, StrategicAim
+from backend.models import Organisation, Unit, User
+from backend.updates import field_names, model_update, only
+from projects.models import Measure, QualityDimension, StrategicAim
 from projects.selectors import can_write_aims
 from projects.services._shared import ensure_member, same_organisation
 
-AIM_FIELDS = frozenset(
-    {
-        "parent",
-        "unit",
-        "title",
-        "statement",
-        "quality_dimensions",
-        "owner",
-        "starts_on",
-        "ends_on",
-        "goal_measure",
-        "goal_baseline",
-        "goal_target",
-        "goal_date",
-        "is_active",
-    }
-)
+
+class AimFields(TypedDict, total=False):
+    """What an aim holds besides its title and organisation."""
+
+    parent: StrategicAim | None
+    unit: Unit | None
+    statement: str
+    quality_dimensions: list[str]
+    owner: User | None
+    starts_on: date | None
+    ends_on: date | None
+    goal_measure: Measure | None
+    goal_baseline: float | None
+    goal_target: float | None
+    goal_date: date | None
+    is_active: bool
+
+
+class AimChanges(AimFields, total=False):
+    title: str
 
 
 def _ensure_can_write(*, by: User, organisation_id: int) -> None:
@@ -70,27 +75,30 @@ def _check(aim: StrategicAim) -> None:
 
 
 @transaction.atomic
-def aim_create(*, by: User, organisation: Organisation, title: str, **fields: Any) -> StrategicAim:
+def aim_create(
+    *, by: User, organisation: Organisation, title: str, **fields: Unpack[AimFields]
+) -> StrategicAim:
     """Set a strategic aim for the organisation, or cascade one beneath another aim."""
     _ensure_can_write(by=by, organisation_id=organisation.pk)
-    unexpected = set(fields) - AIM_FIELDS
-    if unexpected:
-        raise TypeError(f"aim_create got unexpected fields: {sorted(unexpected)}")
-    aim = StrategicAim(organisation=organisation, title=title, **fields)
+    aim = StrategicAim(
+        organisation=organisation,
+        title=title,
+        **only(AimFields, fields, service="aim_create"),
+    )
     _check(aim)
     save_with_history(aim, by=by)
     return aim
 
 
 @transaction.atomic
-def aim_update(*, by: User, aim: StrategicAim, **fields: Any) -> StrategicAim:
+def aim_update(*, by: User, aim: StrategicAim, **changes: Unpack[AimChanges]) -> StrategicAim:
     """Change an aim's wording, goal, owner, time frame or place in the cascade."""
     _ensure_can_write(by=by, organisation_id=aim.organisation_id)
-    unexpected = set(fields) - AIM_FIELDS
-    if unexpected:
-        raise TypeError(f"aim_update got unexpected fields: {sorted(unexpected)}")
-    for name, value in fields.items():
-        setattr(aim, name, value)
-    _check(aim)
-    save_with_history(aim, by=by)
+    aim, _ = model_update(
+        instance=aim,
+        fields=field_names(AimChanges),
+        data=only(AimChanges, changes, service="aim_update"),
+        by=by,
+        check=_check,
+    )
     return aim

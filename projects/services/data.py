@@ -21,9 +21,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from backend.models import User
 from backend.validators import NHS_NUMBER_MESSAGE, contains_nhs_number
-from projects.models import RATIO_CHARTS, ChartType, DataPoint, Frequency, Measure, Project
-from projects.services.measures import NON_NEGATIVE_CHARTS, bump_revision, ensure_can_edit_measure
-from projects.signals import measure_data_changed
+from projects.models import RATIO_CHARTS, ChartType, DataPoint, Measure, Project
+from projects.periods import period_problem
+from projects.services.measures import (
+    NON_NEGATIVE_CHARTS,
+    ensure_can_edit_measure,
+    measure_reading_changed,
+)
 
 MAX_ROWS = 2000
 DATA_FIELDS = ("value", "numerator", "denominator", "note")
@@ -42,17 +46,6 @@ class DataUpsert:
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated)
-
-
-def _period_problem(period: date, frequency: str, today: date) -> str | None:
-    if period > today:
-        return "is in the future; data are recorded for periods that have started."
-    if frequency == Frequency.MONTHLY and period.day != 1:
-        return f"must be the first day of the month, e.g. {period.replace(day=1).isoformat()}."
-    if frequency == Frequency.QUARTERLY and (period.day != 1 or period.month not in (1, 4, 7, 10)):
-        first = date(period.year, 3 * ((period.month - 1) // 3) + 1, 1)
-        return f"must be the first day of a quarter, e.g. {first.isoformat()}."
-    return None
 
 
 def _number_problems(point: DataPoint, chart_type: str) -> dict[str, str]:
@@ -98,12 +91,10 @@ def _apply(point: DataPoint, row: Mapping[str, Any]) -> bool:
 
 
 def _record_change(*, measure: Measure, by: User) -> None:
-    bump_revision(measure)
-    now = timezone.now()
-    Measure.objects.filter(pk=measure.pk).update(updated_at=now)
+    """New data is the team's activity (stall detection reads it), and changes the chart."""
     if measure.project_id is not None:
-        Project.objects.filter(pk=measure.project_id).update(last_activity_at=now)
-    measure_data_changed.send(sender=Measure, measure=measure, by=by)
+        Project.objects.filter(pk=measure.project_id).update(last_activity_at=timezone.now())
+    measure_reading_changed(measure=measure, by=by)
 
 
 @transaction.atomic
@@ -155,9 +146,9 @@ def data_points_upsert(
             )
             continue
         first_row_of[period] = label
-        period_problem = _period_problem(period, measure.frequency, today)
-        if period_problem:
-            problem("period", period_problem)
+        period_problem_found = period_problem(period, measure.frequency, today)
+        if period_problem_found:
+            problem("period", period_problem_found)
         if row.get("note") and contains_nhs_number(row["note"]):
             problem("note", NHS_NUMBER_MESSAGE, "nhs_number")
         point = existing.get(period) or DataPoint(measure=measure, period=period, created_by=by)

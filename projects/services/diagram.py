@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,11 +11,35 @@ from django.utils import timezone
 from backend.errors import refuse
 from backend.history import save_with_history
 from backend.models import User
+from backend.updates import field_names, model_update, only
 from projects.models import ChangeIdea, Driver, Project
+from projects.services._shared import project_record_changed_by
 from projects.services.projects import ensure_can_edit_project
 
-DRIVER_FIELDS = frozenset({"title", "description", "position", "parent"})
-IDEA_FIELDS = frozenset({"title", "description", "status", "learning", "position"})
+
+class DriverFields(TypedDict, total=False):
+    """What a driver holds besides its kind and title."""
+
+    description: str
+    position: int
+    parent: Driver | None
+
+
+class DriverChanges(DriverFields, total=False):
+    title: str
+
+
+class IdeaFields(TypedDict, total=False):
+    """What a change idea holds besides its title, status and drivers."""
+
+    description: str
+    learning: str
+    position: int
+
+
+class IdeaChanges(IdeaFields, total=False):
+    title: str
+    status: str
 
 
 def _check_parent(*, project: Project, kind: str, parent: Driver | None) -> None:
@@ -43,31 +67,44 @@ def _check_idea_drivers(*, project: Project, drivers: Iterable[Driver]) -> None:
 
 
 @transaction.atomic
-def driver_create(*, by: User, project: Project, kind: str, title: str, **fields: Any) -> Driver:
+def driver_create(
+    *, by: User, project: Project, kind: str, title: str, **fields: Unpack[DriverFields]
+) -> Driver:
     """Add a primary driver to the aim, or a secondary driver beneath a primary one."""
     ensure_can_edit_project(by=by, project=project, action="change the driver diagram of")
     if kind not in Driver.Kind.values:
         refuse(f"Unknown driver kind {kind!r}.", field="kind")
     _check_parent(project=project, kind=kind, parent=fields.get("parent"))
-    driver = Driver(project=project, kind=kind, title=title, **fields)
+    driver = Driver(
+        project=project,
+        kind=kind,
+        title=title,
+        **only(DriverFields, fields, service="driver_create"),
+    )
     save_with_history(driver, by=by)
     return driver
 
 
 @transaction.atomic
-def driver_update(*, by: User, driver: Driver, **fields: Any) -> Driver:
+def driver_update(*, by: User, driver: Driver, **changes: Unpack[DriverChanges]) -> Driver:
     """Reword, reorder or move a driver; a secondary driver may move to another primary.
 
     A driver keeps its kind: change ideas and secondary drivers hang off it by kind.
     """
     ensure_can_edit_project(by=by, project=driver.project, action="change the driver diagram of")
-    unexpected = set(fields) - DRIVER_FIELDS
-    if unexpected:
+    if "kind" in changes:
         refuse("A driver's kind cannot change; add a new driver instead.", field="kind")
-    for name, value in fields.items():
-        setattr(driver, name, value)
-    _check_parent(project=driver.project, kind=driver.kind, parent=driver.parent)
-    save_with_history(driver, by=by)
+
+    def check(changed: Driver) -> None:
+        _check_parent(project=changed.project, kind=changed.kind, parent=changed.parent)
+
+    driver, _ = model_update(
+        instance=driver,
+        fields=field_names(DriverChanges),
+        data=only(DriverChanges, changes, service="driver_update"),
+        by=by,
+        check=check,
+    )
     return driver
 
 
@@ -83,13 +120,9 @@ def driver_delete(*, by: User, driver: Driver) -> None:
     driver.delete()
 
 
-def _set_status(idea: ChangeIdea, status: str | None) -> None:
-    if status is None or status == idea.status:
-        return
+def _check_status(status: str) -> None:
     if status not in ChangeIdea.Status.values:
         refuse(f"Unknown change idea status {status!r}.", field="status")
-    idea.status = status
-    idea.status_changed_at = timezone.now()
 
 
 @transaction.atomic
@@ -100,37 +133,50 @@ def change_idea_create(
     title: str,
     drivers: Iterable[Driver] = (),
     status: str = ChangeIdea.Status.UNTESTED,
-    **fields: Any,
+    **fields: Unpack[IdeaFields],
 ) -> ChangeIdea:
     """Add a change idea to the driver diagram, serving one or more secondary drivers."""
     ensure_can_edit_project(by=by, project=project, action="change the driver diagram of")
     drivers = list(drivers)
     _check_idea_drivers(project=project, drivers=drivers)
-    idea = ChangeIdea(project=project, title=title, created_by=by, **fields)
-    _set_status(idea, status)
+    _check_status(status)
+    idea = ChangeIdea(
+        project=project,
+        title=title,
+        created_by=by,
+        status=status,
+        status_changed_at=None if status == ChangeIdea.Status.UNTESTED else timezone.now(),
+        **only(IdeaFields, fields, service="change_idea_create"),
+    )
     save_with_history(idea, by=by)
     idea.drivers.set(drivers)
+    project_record_changed_by(project_id=project.pk, by=by)
     return idea
 
 
 @transaction.atomic
 def change_idea_update(
-    *, by: User, idea: ChangeIdea, drivers: Iterable[Driver] | None = None, **fields: Any
+    *,
+    by: User,
+    idea: ChangeIdea,
+    drivers: Iterable[Driver] | None = None,
+    **changes: Unpack[IdeaChanges],
 ) -> ChangeIdea:
     """Reword a change idea, record its status and learning, or relink its drivers."""
     ensure_can_edit_project(by=by, project=idea.project, action="change the driver diagram of")
-    unexpected = set(fields) - IDEA_FIELDS
-    if unexpected:
-        raise TypeError(f"change_idea_update got unexpected fields: {sorted(unexpected)}")
-    _set_status(idea, fields.pop("status", None))
-    for name, value in fields.items():
-        setattr(idea, name, value)
     if drivers is not None:
         drivers = list(drivers)
         _check_idea_drivers(project=idea.project, drivers=drivers)
-    save_with_history(idea, by=by)
+    data = only(IdeaChanges, changes, service="change_idea_update")
+    if data.get("status", idea.status) != idea.status:
+        _check_status(data["status"])
+        data["status_changed_at"] = timezone.now()
+    idea, _ = model_update(
+        instance=idea, fields=[*field_names(IdeaChanges), "status_changed_at"], data=data, by=by
+    )
     if drivers is not None:
         idea.drivers.set(drivers)
+    project_record_changed_by(project_id=idea.project_id, by=by)
     return idea
 
 
@@ -147,3 +193,4 @@ def change_idea_delete(*, by: User, idea: ChangeIdea) -> None:
         )
     idea._history_user = by
     idea.delete()
+    project_record_changed_by(project_id=idea.project_id, by=by)

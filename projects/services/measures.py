@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Value
@@ -14,6 +14,7 @@ from django.utils import timezone
 from backend.errors import forbid, refuse
 from backend.history import save_with_history
 from backend.models import Organisation, User
+from backend.updates import field_names, model_update, only
 from projects.models import (
     RATIO_CHARTS,
     ChartType,
@@ -26,29 +27,52 @@ from projects.models import (
 )
 from projects.selectors import can_edit_measure, can_write_library
 from projects.selectors.readings import SPC_FIELDS
-from projects.services._shared import same_organisation
+from projects.services._shared import project_record_changed_by, same_organisation
 from projects.services.readings import measure_reading_write
+from projects.signals import measure_data_changed
 
 # Options that change what the chart says: a new revision, so no cached reading survives.
 SPC_OPTIONS = frozenset({"target", "improvement_direction", "chart_type", "fix_after_n_points"})
-MEASURE_FIELDS = frozenset(
-    {
-        "definition",
-        "type",
-        "name",
-        "operational_definition",
-        "unit",
-        "improvement_direction",
-        "chart_type",
-        "frequency",
-        "target",
-        "fix_after_n_points",
-    }
-)
 # What a measure takes from its library definition when the team does not say otherwise.
 INHERITED = ("name", "operational_definition", "unit", "improvement_direction", "chart_type")
 NON_NEGATIVE_CHARTS = frozenset({ChartType.C, ChartType.G, ChartType.T})
 MIN_BASELINE = 12
+
+
+class DefinitionFields(TypedDict, total=False):
+    """What a library definition holds besides its name and organisation."""
+
+    operational_definition: str
+    numerator_definition: str
+    denominator_definition: str
+    unit: str
+    improvement_direction: str
+    chart_type: str
+    frequency: str
+    data_source: str
+    quality_dimensions: list[str]
+
+
+class DefinitionChanges(DefinitionFields, total=False):
+    name: str
+
+
+class MeasureFields(TypedDict, total=False):
+    """What a team says about a measure; what it leaves out comes from its definition."""
+
+    type: str
+    name: str
+    operational_definition: str
+    unit: str
+    improvement_direction: str
+    chart_type: str
+    frequency: str
+    target: float | None
+    fix_after_n_points: int | None
+
+
+class MeasureChanges(MeasureFields, total=False):
+    definition: MeasureDefinition | None
 
 
 def bump_revision(measure: Measure) -> None:
@@ -69,6 +93,18 @@ def bump_revision(measure: Measure) -> None:
     current = Measure.objects.only(*SPC_FIELDS).get(pk=measure.pk)
     measure.revision = current.revision
     measure_reading_write(measure=current)
+
+
+def measure_reading_changed(*, measure: Measure, by: User | None) -> None:
+    """What follows any change to what a measure's chart says (data, a rebase, an SPC
+    option): a new revision with its stored SPC reading written at that revision
+    (``bump_revision``), so no cached chart survives and no stale reading is served; the
+    measure stamped as
+    changed now; and ``measure_data_changed`` for the apps that react to it (the progress
+    score, celebrations, spread). Call inside the writing transaction."""
+    bump_revision(measure)
+    Measure.objects.filter(pk=measure.pk).update(updated_at=timezone.now())
+    measure_data_changed.send(sender=Measure, measure=measure, by=by)
 
 
 def ensure_can_edit_measure(*, by: User, measure: Measure, action: str) -> None:
@@ -97,10 +133,11 @@ def _check_definition_name(definition: MeasureDefinition) -> None:
 
 @transaction.atomic
 def measure_definition_create(
-    *, by: User, organisation: Organisation, name: str, **fields: Any
+    *, by: User, organisation: Organisation, name: str, **fields: Unpack[DefinitionFields]
 ) -> MeasureDefinition:
     """Add a measure to the organisation's library, so wards measuring it are comparable."""
     _ensure_library_writer(by=by, organisation_id=organisation.pk)
+    fields = only(DefinitionFields, fields, service="measure_definition_create")
     definition = MeasureDefinition(organisation=organisation, name=name, **fields)
     _check_definition_name(definition)
     save_with_history(definition, by=by)
@@ -109,14 +146,17 @@ def measure_definition_create(
 
 @transaction.atomic
 def measure_definition_update(
-    *, by: User, definition: MeasureDefinition, **fields: Any
+    *, by: User, definition: MeasureDefinition, **changes: Unpack[DefinitionChanges]
 ) -> MeasureDefinition:
     """Change a library definition; measures already made from it keep their own copy."""
     _ensure_library_writer(by=by, organisation_id=definition.organisation_id)
-    for name, value in fields.items():
-        setattr(definition, name, value)
-    _check_definition_name(definition)
-    save_with_history(definition, by=by)
+    definition, _ = model_update(
+        instance=definition,
+        fields=field_names(DefinitionChanges),
+        data=only(DefinitionChanges, changes, service="measure_definition_update"),
+        by=by,
+        check=_check_definition_name,
+    )
     return definition
 
 
@@ -177,10 +217,11 @@ def measure_create(
     project: Project | None = None,
     aim: StrategicAim | None = None,
     definition: MeasureDefinition | None = None,
-    **fields: Any,
+    **fields: Unpack[MeasureFields],
 ) -> Measure:
     """Add an outcome, process or balancing measure to a project or to an aim, from the
     library (its wording and chart choices copied unless given) or defined here."""
+    fields = only(MeasureFields, fields, service="measure_create")
     if (project is None) == (aim is None):
         refuse("A measure belongs to a project or to an aim: give exactly one.", field="project")
     owner = project or aim
@@ -198,31 +239,32 @@ def measure_create(
     _check_options(measure)
     save_with_history(measure, by=by)
     measure_reading_write(measure=measure)
+    project_record_changed_by(project_id=measure.project_id, by=by)
     return measure
 
 
 @transaction.atomic
-def measure_update(*, by: User, measure: Measure, **fields: Any) -> Measure:
+def measure_update(*, by: User, measure: Measure, **changes: Unpack[MeasureChanges]) -> Measure:
     """Change a measure's wording, target or SPC options; a change of target, direction,
     chart type or baseline moves it to a new revision (charts recomputed)."""
     ensure_can_edit_measure(by=by, measure=measure, action="change this measure")
-    unexpected = set(fields) - MEASURE_FIELDS
-    if unexpected:
-        raise TypeError(f"measure_update got unexpected fields: {sorted(unexpected)}")
-    chart_type = fields.get("chart_type", measure.chart_type)
+    data = only(MeasureChanges, changes, service="measure_update")
+    chart_type = data.get("chart_type", measure.chart_type)
     if chart_type != measure.chart_type:
         misfit = _misfits(measure, chart_type)
         if misfit:
             refuse(misfit, field="chart_type")
-    changes_reading = any(
-        name in SPC_OPTIONS and getattr(measure, name) != value for name, value in fields.items()
+    measure, changed = model_update(
+        instance=measure,
+        fields=field_names(MeasureChanges),
+        data=data,
+        by=by,
+        check=_check_options,
     )
-    for name, value in fields.items():
-        setattr(measure, name, value)
-    _check_options(measure)
-    save_with_history(measure, by=by)
-    if changes_reading:
-        bump_revision(measure)
+    if SPC_OPTIONS & set(changed):
+        measure_reading_changed(measure=measure, by=by)
+    if changed:
+        project_record_changed_by(project_id=measure.project_id, by=by)
     return measure
 
 
@@ -239,6 +281,7 @@ def measure_delete(*, by: User, measure: Measure) -> None:
         )
     measure._history_user = by
     measure.delete()
+    project_record_changed_by(project_id=measure.project_id, by=by)
 
 
 # --- rebases -------------------------------------------------------------------------
@@ -261,8 +304,7 @@ def rebase_create(*, by: User, measure: Measure, starts_on: date, reason: str) -
             save_with_history(rebase, by=by)
     except IntegrityError:  # a concurrent rebase at the same date won the race
         refuse("The chart is already rebased at this date.", field="starts_on", code="duplicate")
-    bump_revision(measure)
-    Measure.objects.filter(pk=measure.pk).update(updated_at=timezone.now())
+    measure_reading_changed(measure=measure, by=by)
     return rebase
 
 
@@ -273,4 +315,4 @@ def rebase_delete(*, by: User, rebase: Rebase) -> None:
     ensure_can_edit_measure(by=by, measure=measure, action="rebase this chart")
     rebase._history_user = by
     rebase.delete()
-    bump_revision(measure)
+    measure_reading_changed(measure=measure, by=by)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from datetime import date
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,26 +12,38 @@ from django.utils import timezone
 from backend.errors import forbid, refuse
 from backend.history import save_with_history
 from backend.models import Unit, User
+from backend.updates import field_names, model_update, only
 from projects.lifecycle import FINAL, transition_refusal
 from projects.models import Project, ProjectMember, StrategicAim
 from projects.selectors import can_create_project, can_edit_project, can_reopen_project
-from projects.services._shared import ensure_member, same_organisation
+from projects.services._shared import (
+    ensure_member,
+    project_record_changed_by,
+    same_organisation,
+)
 
 Status = Project.Status
-PROJECT_FIELDS = frozenset(
-    {
-        "title",
-        "unit",
-        "aim_statement",
-        "aim_what",
-        "aim_how_much",
-        "aim_baseline",
-        "aim_target",
-        "aim_by_when",
-        "problem",
-        "background",
-    }
-)
+
+
+class ProjectFields(TypedDict, total=False):
+    """What a team writes about its project besides its title and unit (the status moves
+    only through ``project_transition``)."""
+
+    aim_statement: str
+    aim_what: str
+    aim_how_much: str
+    aim_baseline: float | None
+    aim_target: float | None
+    aim_by_when: date | None
+    problem: str
+    background: str
+
+
+class ProjectChanges(ProjectFields, total=False):
+    title: str
+    unit: Unit
+
+
 # A team may register a project that is already running; anything further along is
 # reached through the lifecycle.
 STARTING_STATUSES = frozenset({Status.PROPOSED, Status.ACTIVE})
@@ -49,12 +62,6 @@ def _check_links(*, organisation_id: int, unit: Unit, aims: Iterable[StrategicAi
         same_organisation(aim, organisation_id, field="aims", what="aim")
 
 
-def _check_fields(fields: dict[str, Any], *, name: str) -> None:
-    unexpected = set(fields) - PROJECT_FIELDS
-    if unexpected:
-        raise TypeError(f"{name} got unexpected fields: {sorted(unexpected)}")
-
-
 @transaction.atomic
 def project_create(
     *,
@@ -63,10 +70,9 @@ def project_create(
     title: str,
     aims: Iterable[StrategicAim] = (),
     status: str = Status.PROPOSED,
-    **fields: Any,
+    **fields: Unpack[ProjectFields],
 ) -> Project:
     """Register an improvement project in a unit; whoever registers it becomes its lead."""
-    _check_fields(fields, name="project_create")
     if not can_create_project(user=by, organisation_id=unit.organisation_id):
         forbid(
             "Leaders read and sponsor projects; ask a member of the team, a coach or the "
@@ -86,30 +92,45 @@ def project_create(
         started_on=timezone.localdate() if status == Status.ACTIVE else None,
         last_activity_at=now,
         created_by=by,
-        **fields,
+        **only(ProjectFields, fields, service="project_create"),
     )
     save_with_history(project, by=by)
     project.aims.set(aims)
     ProjectMember.objects.create(project=project, user=by, role=ProjectMember.Role.LEAD)
+    project_record_changed_by(project_id=project.pk, by=by)
     return project
 
 
 @transaction.atomic
 def project_update(
-    *, by: User, project: Project, aims: Iterable[StrategicAim] | None = None, **fields: Any
+    *,
+    by: User,
+    project: Project,
+    aims: Iterable[StrategicAim] | None = None,
+    **changes: Unpack[ProjectChanges],
 ) -> Project:
     """Change a project's title, unit, aim statement, problem or background, or its aims.
 
     The status changes only through ``project_transition``.
     """
-    _check_fields(fields, name="project_update")
     ensure_can_edit_project(by=by, project=project, action="change")
-    for name, value in fields.items():
-        setattr(project, name, value)
-    _check_links(organisation_id=project.organisation_id, unit=project.unit, aims=aims or ())
-    save_with_history(project, by=by)
+
+    def check(changed: Project) -> None:
+        _check_links(organisation_id=changed.organisation_id, unit=changed.unit, aims=())
+
+    project, changed = model_update(
+        instance=project,
+        fields=field_names(ProjectChanges),
+        data=only(ProjectChanges, changes, service="project_update"),
+        by=by,
+        check=check,
+    )
     if aims is not None:
-        project.aims.set(list(aims))
+        aims = list(aims)
+        _check_links(organisation_id=project.organisation_id, unit=project.unit, aims=aims)
+        project.aims.set(aims)
+    if changed or aims is not None:
+        project_record_changed_by(project_id=project.pk, by=by)
     return project
 
 
@@ -168,7 +189,9 @@ def project_member_add(*, by: User, project: Project, user: User, role: str) -> 
         refuse(f"Unknown team role {role!r}.", field="role")
     if ProjectMember.objects.filter(project=project, user=user, role=role).exists():
         refuse("This person already has this role on the team.", field="user", code="duplicate")
-    return ProjectMember.objects.create(project=project, user=user, role=role)
+    member = ProjectMember.objects.create(project=project, user=user, role=role)
+    project_record_changed_by(project_id=project.pk, by=by)
+    return member
 
 
 @transaction.atomic
@@ -185,6 +208,7 @@ def project_member_update(*, by: User, member: ProjectMember, role: str) -> Proj
         refuse("This person already has this role on the team.", field="role", code="duplicate")
     member.role = role
     member.save(update_fields=["role"])
+    project_record_changed_by(project_id=member.project_id, by=by)
     return member
 
 
@@ -194,3 +218,4 @@ def project_member_remove(*, by: User, member: ProjectMember) -> None:
     ensure_can_edit_project(by=by, project=member.project, action="change the team of")
     _ensure_lead_remains(member, new_role=None)
     member.delete()
+    project_record_changed_by(project_id=member.project_id, by=by)

@@ -1,13 +1,10 @@
 """Is there a real win since the change started? The SPC engine decides, not a good month.
 
-The rule is the projects app's (``projects.selectors.improvement_since``, one meaning for
-spread, the progress score and the "change adopted" celebration; see its module for the
-definition): a shift, a trend or two-in-three lying wholly within the points since the
-change, in one rebase group, on the improving side, that did not begin before the
-change; an astronomical point alone is one good month, not a win. It reads the
-measure's chart as the team sees it (rebases, fixed baseline, options) through its
-stored reading (``projects.selectors.measure_readings``). When the change started is
-pdsa's to say (``pdsa.selectors.change_started_on``).
+The rule is defined once, in ``projects/selectors/evidence.py``
+(``projects.selectors.improvement_since``), one meaning for spread, the progress score
+and the "change adopted" celebration. When the change started is pdsa's to say
+(``pdsa.selectors.change_started_on``). It reads each measure's stored reading
+(``projects.selectors.measure_readings``).
 
 Here spread picks the measures that can prove a change, words what each shows for the
 QI team, and cites the best one on the candidate.

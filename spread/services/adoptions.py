@@ -18,7 +18,6 @@ from django.utils import timezone
 from backend.errors import ApplicationError, forbid
 from backend.history import save_with_history
 from backend.models import Unit, User
-from notifications import services as notifications
 from pdsa import services as pdsa_services
 from pdsa.models import Cycle
 from projects import services as project_services
@@ -26,6 +25,7 @@ from projects.models import ChangeIdea, Driver, Measure, Project, ProjectMember,
 from spread.models import Adoption, SpreadCandidate, SpreadTarget
 from spread.selectors import can_take_up, can_update_adoption
 from spread.services.common import ensure_reviewer, lock_candidate
+from spread.signals import change_adopted
 
 Status = Adoption.Status
 STARTING_STATUSES = frozenset({Status.PLANNED, Status.TESTING, Status.DECLINED})
@@ -230,21 +230,6 @@ def _adoption_project(
     return project
 
 
-def _celebrate_adoption(adoption: Adoption) -> None:
-    """Tell the origin team another unit adopted their change (once per adoption: the
-    notification's dedupe key), in this transaction, so it commits with the status."""
-    candidate = adoption.candidate
-    notifications.celebrate_adoption(
-        adoption_id=adoption.pk,
-        origin_project=candidate.origin_project,
-        adopting_unit=adoption.unit,
-        change_title=candidate.change_idea.title,
-        candidate_id=candidate.pk,
-        adopted_on=timezone.localdate(adoption.status_changed_at),
-        evidence={"origin_signal": candidate.evidence.get("summary", "")},
-    )
-
-
 @transaction.atomic
 def adoption_create(
     *,
@@ -328,5 +313,6 @@ def adoption_update(
         raise ApplicationError("Say why the unit declines the change.", field="note")
     save_with_history(adoption, by=by)
     if adoption.counts_as_adopted and not was_adopted:
-        _celebrate_adoption(adoption)
+        # Notifications tell the origin team, in this transaction (once per adoption).
+        change_adopted.send(sender=Adoption, adoption=adoption, by=by)
     return adoption

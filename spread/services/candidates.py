@@ -12,7 +12,8 @@ a change whose data have since shown the signal is approved as proven.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,8 +22,9 @@ from backend.errors import ApplicationError, forbid
 from backend.history import save_with_history
 from backend.models import User
 from backend.selectors import role_in
+from backend.updates import field_names, model_update, only
 from pdsa.models import Cycle
-from projects.models import ChangeIdea, ProjectMember
+from projects.models import ChangeIdea, Measure, ProjectMember
 from spread.models import ChangePackage, SpreadCandidate
 from spread.selectors import can_nominate, can_review, change_evidence
 from spread.services.common import ensure_reviewer, lock_candidate
@@ -31,18 +33,20 @@ Status = SpreadCandidate.Status
 Strength = SpreadCandidate.EvidenceStrength
 OPEN_STATUSES = frozenset({Status.PROPOSED, Status.UNDER_REVIEW})
 REOPENABLE_STATUSES = frozenset({Status.DECLINED, Status.RETIRED})
-PACKAGE_FIELDS = frozenset(
-    {
-        "summary",
-        "how_to",
-        "context_unit_kind",
-        "context_specialty",
-        "context_notes",
-        "contact",
-        "contact_details",
-        "evidence_measure",
-    }
-)
+
+
+class PackageChanges(TypedDict, total=False):
+    """What a change package says: what the change is, how to do it, where it worked,
+    whom to ask, and the measure that shows it."""
+
+    summary: str
+    how_to: str
+    context_unit_kind: str
+    context_specialty: str
+    context_notes: str
+    contact: User | None
+    contact_details: str
+    evidence_measure: Measure | None
 
 
 def _latest_adopting_cycle(idea: ChangeIdea) -> Cycle | None:
@@ -363,7 +367,13 @@ def candidate_evidence_refresh(*, by: User, candidate: SpreadCandidate) -> Sprea
 
 
 @transaction.atomic
-def package_update(*, by: User, candidate: SpreadCandidate, **fields: Any) -> ChangePackage:
+def package_update(
+    *,
+    by: User,
+    candidate: SpreadCandidate,
+    cycles: Sequence[Cycle] | None = None,
+    **changes: Unpack[PackageChanges],
+) -> ChangePackage:
     """Write the change package (the QI team, or the origin project's team); ``cycles``
     must be cycles of the origin project."""
     if not (
@@ -371,10 +381,7 @@ def package_update(*, by: User, candidate: SpreadCandidate, **fields: Any) -> Ch
         or can_nominate(user=by, project=candidate.origin_project)
     ):
         forbid("Only the project's team, its coach and the QI team can write the change package.")
-    cycles = fields.pop("cycles", None)
-    unexpected = set(fields) - PACKAGE_FIELDS
-    if unexpected:
-        raise TypeError(f"package_update() got unexpected fields: {sorted(unexpected)}")
+    fields = only(PackageChanges, changes, service="package_update")
     package = _package_draft(candidate, by=by)
     measure = fields.get("evidence_measure")
     if measure is not None and measure.organisation_id != candidate.organisation_id:
@@ -387,9 +394,9 @@ def package_update(*, by: User, candidate: SpreadCandidate, **fields: Any) -> Ch
         and role_in(user=contact, organisation_id=candidate.organisation_id) is None
     ):
         raise ApplicationError("This person does not belong to the organisation.", field="contact")
-    for name, value in fields.items():
-        setattr(package, name, value)
-    save_with_history(package, by=by)
+    package, _ = model_update(
+        instance=package, fields=field_names(PackageChanges), data=fields, by=by
+    )
     if cycles is not None:
         if any(cycle.project_id != candidate.origin_project_id for cycle in cycles):
             raise ApplicationError(

@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 800}
 PASSWORD = "a-long-test-password"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -124,6 +125,22 @@ def phone(browser: Any, live_server: LiveServer) -> Iterator[Any]:
 @pytest.fixture
 def page(phone: Any) -> Any:
     return phone.new_page()
+
+
+@pytest.fixture
+def desk(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+    """A fresh laptop browser at 1280 wide, for the coach's, the QI team's and the board's
+    pages; ``desk.new_page()`` gives a tab."""
+    context = browser.new_context(
+        viewport=DESK,
+        device_scale_factor=1,
+        base_url=live_server.url,
+        locale="en-GB",
+        timezone_id="Europe/London",
+    )
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
 
 
 def sign_in(page: Any, email: str, password: str = PASSWORD) -> None:

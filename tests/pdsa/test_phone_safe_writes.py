@@ -4,15 +4,14 @@ never a silent overwrite."""
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from backend.models import IdempotencyRecord
 from pdsa.models import Cycle
 from projects.models import ProjectMember
+from tests.conftest import race
 from tests.factories import ProjectMemberFactory
 
 # What a phone browser adds to a fetch() on its own.
@@ -133,31 +132,12 @@ def test_a_stale_if_match_is_a_412_and_changes_nothing(api, nurse, project, cycl
 # --- real concurrency, on PostgreSQL ---------------------------------------------------
 
 
-def _race(n: int, send) -> list:
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = send(index)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_eight_concurrent_quick_logs_with_one_key_create_one_cycle(api, nurse, project, idea):
     body = _quick_log_body(project, idea)
 
-    responses = _race(8, lambda i: _post(api(nurse), body, "race-key"))
+    responses = race(8, lambda i: _post(api(nurse), body, "race-key"))
 
     assert Cycle.objects.count() == 1
     statuses = sorted(r.status_code for r in responses)
@@ -185,7 +165,7 @@ def test_concurrent_quick_logs_in_one_project_get_distinct_numbers(api, member, 
     for user in team:
         ProjectMemberFactory(project=project, user=user, role=ProjectMember.Role.MEMBER)
 
-    responses = _race(
+    responses = race(
         8, lambda i: _post(api(team[i]), _quick_log_body(project, idea), f"own-key-{i}")
     )
 
@@ -198,7 +178,7 @@ def test_concurrent_quick_logs_in_one_project_get_distinct_numbers(api, member, 
 def test_concurrent_creates_with_one_client_uuid_make_one_cycle(api, nurse, project, idea):
     body = _quick_log_body(project, idea)
 
-    responses = _race(8, lambda i: api(nurse).post("/api/v1/cycles/", body, format="json"))
+    responses = race(8, lambda i: api(nurse).post("/api/v1/cycles/", body, format="json"))
 
     assert sorted(r.status_code for r in responses) == [200] * 7 + [201]
     assert {r.json()["id"] for r in responses} == {Cycle.objects.get().pk}
@@ -211,7 +191,7 @@ def test_two_writers_with_one_etag_cannot_both_win(api, nurse, project, cycle_at
     url = f"/api/v1/cycles/{cycle.pk}/"
     etag = api(nurse).get(url)["ETag"]
 
-    responses = _race(
+    responses = race(
         4,
         lambda i: api(nurse).patch(url, {"observations": f"Writer {i}"}, HTTP_IF_MATCH=etag),
     )
@@ -226,7 +206,7 @@ def test_concurrent_retries_of_a_refused_quick_log_answer_400_or_409_never_500(
 ):
     bad = {**_quick_log_body(project, idea), "title": ""}
 
-    responses = _race(8, lambda i: _post(api(nurse), bad, "refused-key"))
+    responses = race(8, lambda i: _post(api(nurse), bad, "refused-key"))
 
     assert {r.status_code for r in responses} <= {400, 409}
     assert 400 in {r.status_code for r in responses}

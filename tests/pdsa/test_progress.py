@@ -19,7 +19,7 @@ from pdsa.progress import (
 from pdsa.services import project_progress_refresh
 from projects.models import ChangeIdea, Measure
 from projects.selectors import measures_spc
-from projects.services import bump_revision
+from projects.services import bump_revision, project_member_add
 from projects.signals import measure_data_changed
 from tests.factories import (
     ChangeIdeaFactory,
@@ -27,7 +27,6 @@ from tests.factories import (
     DataPointFactory,
     MeasureFactory,
     ProjectFactory,
-    ProjectMemberFactory,
 )
 
 BASE = {"aim_set": True, "team_size": 3, "change_ideas": 0, "cycles": 0}
@@ -261,14 +260,16 @@ def test_new_data_recomputes_the_score_once_it_is_committed(
 
 
 def test_naming_the_team_lifts_a_new_project_to_1_0(
-    organisation, django_capture_on_commit_callbacks
+    organisation, member, django_capture_on_commit_callbacks
 ):
     project = ProjectFactory(organisation=organisation, aim_statement="Fewer falls.")
     project.refresh_from_db()
     assert project.progress_score == Decimal("0.5")
 
     with django_capture_on_commit_callbacks(execute=True):
-        ProjectMemberFactory(project=project)
+        project_member_add(
+            by=member(Membership.Role.QI_TEAM), project=project, user=member(), role="member"
+        )
 
     project.refresh_from_db()
     assert project.progress_score == Decimal("1.0")

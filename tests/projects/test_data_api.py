@@ -157,6 +157,20 @@ def test_data_in_the_future_is_refused(api, on_team, measure_with_data):
     assert response.json()["errors"][0]["field"] == "rows[0].period"
 
 
+def test_a_weekly_measures_period_is_the_monday_its_week_starts(api, on_team, project):
+    """As the missing-data nudge counts weeks: two points in one week would be one week."""
+    weekly = MeasureFactory(project=project, frequency="weekly")
+    url = f"/api/v1/measures/{weekly.pk}/data/"
+    client = api(on_team(Team.LEAD))
+
+    wednesday = client.post(url, [{"period": "2026-11-04", "value": 3}], format="json")
+    monday = client.post(url, [{"period": "2026-11-02", "value": 3}], format="json")
+
+    assert wednesday.status_code == 400
+    assert wednesday.json()["errors"][0]["message"].endswith("e.g. 2026-11-02.")
+    assert monday.status_code == 201, monday.json()
+
+
 def test_someone_off_the_team_reads_data_but_cannot_add_it(api, member, measure_with_data):
     client = api(member(Role.FRONTLINE))
     url = f"/api/v1/measures/{measure_with_data.pk}/data/"

@@ -1,10 +1,20 @@
-"""Measure periods: the first day of a day, week (Monday), month or quarter."""
+"""A measure's periods: the first day of a day, a week (Monday), a month or a quarter.
+
+The one home for period arithmetic: the data services check periods with it, the pages
+suggest the next one with it, and the missing-data nudge counts ended periods with it.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from projects.models import Frequency
+
+_NAMES = {
+    Frequency.WEEKLY: "a Monday, the first day of its week",
+    Frequency.MONTHLY: "the first day of the month",
+    Frequency.QUARTERLY: "the first day of a quarter",
+}
 
 
 def period_start(day: date, frequency: str) -> date:
@@ -29,6 +39,26 @@ def next_period(start: date, frequency: str) -> date:
     months = 3 if frequency == Frequency.QUARTERLY else 1
     month_index = start.year * 12 + start.month - 1 + months
     return date(month_index // 12, month_index % 12 + 1, 1)
+
+
+def period_problem(period: date, frequency: str, today: date) -> str | None:
+    """What is wrong with ``period`` as a data point's period, if anything, in words."""
+    if period > today:
+        return "is in the future; data are recorded for periods that have started."
+    start = period_start(period, frequency)
+    if start != period:
+        return f"must be {_NAMES[frequency]}, e.g. {start.isoformat()}."
+    return None
+
+
+def likely_next_period(last: date | None, frequency: str, today: date) -> date:
+    """The period a new data point is most likely for: the one after the last recorded,
+    unless that has not started yet (then the current one)."""
+    current = period_start(today, frequency)
+    if last is None:
+        return current
+    following = next_period(last, frequency)
+    return following if following <= today else current
 
 
 def ended_periods(first: date, today: date, frequency: str, *, at_most: int) -> int:
