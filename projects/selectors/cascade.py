@@ -67,6 +67,8 @@ class Cascades:
     aims: dict[int, AimCounts]
     projects: Counter
     not_linked: Counter
+    # Every project linked to a shown aim, as one cascade: its signals and adoptions.
+    overall: AimCounts
 
 
 def _table(model: Any) -> str:
@@ -101,15 +103,22 @@ class _Query:
     statement, so the cascade is worked out once."""
 
     def __init__(
-        self, *, org_ids: Sequence[int], is_active: bool | None, top: int, aim_id: int | None
+        self,
+        *,
+        org_ids: Sequence[int],
+        is_active: bool | None,
+        top: int,
+        aim_id: int | None,
+        top_overall: int,
     ) -> None:
         orgs = ", ".join(["%s"] * len(org_ids))
         active = "" if is_active is None else " AND is_active = %s"
         only = "" if aim_id is None else " WHERE id = %s"
         project, links = _table(Project), _table(Project.aims.through)
-        unit = _table(Project.unit.field.related_model)
-        self.parts = [
-            f"""WITH RECURSIVE shown AS (
+        self.unit = _table(Project.unit.field.related_model)
+        # "covered": each aim and the projects of its cascade; "overall": every project
+        # linked to any shown aim, counted as aim 0.
+        self.prefix = f"""WITH RECURSIVE shown AS (
                 SELECT id, parent_id FROM {_table(StrategicAim)}
                 WHERE organisation_id IN ({orgs}){active}
             ), cascade_aims (top_id, aim_id) AS (
@@ -123,22 +132,26 @@ class _Query:
                 SELECT pairs.top_id, p.id AS project_id, p.status, p.unit_id, p.title
                 FROM pairs JOIN {project} p ON p.id = pairs.project_id
                 WHERE p.organisation_id IN ({orgs})
+            ), overall AS (
+                SELECT DISTINCT 0 AS top_id, project_id, status, unit_id, title FROM covered
             )"""
-        ]
         self.params: list[Any] = [
             *org_ids,
             *([] if is_active is None else [is_active]),
             *([] if aim_id is None else [aim_id]),
             *org_ids,
         ]
-        selects = [
+        self.selects: list[str] = []
+        self._add(
             _select(
                 "status",
                 "top_id",
                 "FROM covered GROUP BY top_id, status",
                 key="status",
                 n="COUNT(*)",
-            ),
+            )
+        )
+        self._add(
             _select(
                 "direct",
                 "l.strategicaim_id",
@@ -147,6 +160,44 @@ class _Query:
                 WHERE p.organisation_id IN ({orgs}) GROUP BY l.strategicaim_id""",
                 n="COUNT(*)",
             ),
+            *org_ids,
+        )
+        self._units(top)
+        self._signalled("covered", top)
+        self._adopted("covered", top)
+        if apps.is_installed("spread"):
+            self._spread()
+        if aim_id is None:  # the whole portfolio: its projects, and its own top few
+            self._signalled("overall", top_overall)
+            self._adopted("overall", top_overall)
+            self._add(
+                _select(
+                    "all",
+                    "0",
+                    f"FROM {project} WHERE organisation_id IN ({orgs}) GROUP BY status",
+                    key="status",
+                    n="COUNT(*)",
+                ),
+                *org_ids,
+            )
+            self._add(
+                _select(
+                    "unlinked",
+                    "0",
+                    f"""FROM {project} WHERE organisation_id IN ({orgs})
+                    AND id NOT IN (SELECT project_id FROM covered) GROUP BY status""",
+                    key="status",
+                    n="COUNT(*)",
+                ),
+                *org_ids,
+            )
+
+    def _add(self, select: str, *params: Any) -> None:
+        self.selects.append(select)
+        self.params += params
+
+    def _units(self, top: int) -> None:
+        self._add(
             _select(
                 "unit",
                 "top_id",
@@ -156,7 +207,7 @@ class _Query:
                             PARTITION BY cv.top_id ORDER BY COUNT(*) DESC, u.name, cv.unit_id
                         ) AS place,
                         COUNT(*) OVER (PARTITION BY cv.top_id) AS units
-                    FROM covered cv JOIN {unit} u ON u.id = cv.unit_id
+                    FROM covered cv JOIN {self.unit} u ON u.id = cv.unit_id
                     GROUP BY cv.top_id, cv.unit_id, u.name
                 ) ranked WHERE place <= %s""",
                 item="unit_id",
@@ -165,6 +216,11 @@ class _Query:
                 total="units",
                 place="place",
             ),
+            top,
+        )
+
+    def _signalled(self, source: str, top: int) -> None:
+        self._add(
             _select(
                 "signal",
                 "top_id",
@@ -176,11 +232,11 @@ class _Query:
                             ORDER BY MAX(r.latest_period) DESC, cv.title, cv.project_id
                         ) AS place,
                         COUNT(*) OVER (PARTITION BY cv.top_id, r.point_type) AS projects
-                    FROM covered cv
+                    FROM {source} cv
                     JOIN {_table(Measure)} m ON m.project_id = cv.project_id AND m.type = %s
                     JOIN {_table(MeasureReading)} r ON r.measure_id = m.id
                         AND r.revision = m.revision AND r.engine_version = %s
-                    JOIN {unit} u ON u.id = cv.unit_id
+                    JOIN {self.unit} u ON u.id = cv.unit_id
                     WHERE r.point_type IN (%s, %s)
                     GROUP BY cv.top_id, r.point_type, cv.project_id, cv.title, cv.unit_id,
                         u.name
@@ -194,6 +250,15 @@ class _Query:
                 day="latest",
                 place="place",
             ),
+            Measure.Type.OUTCOME,
+            ENGINE_VERSION,
+            IMPROVEMENT,
+            CONCERN,
+            top,
+        )
+
+    def _adopted(self, source: str, top: int) -> None:
+        self._add(
             _select(
                 "adopted",
                 "top_id",
@@ -205,7 +270,7 @@ class _Query:
                                 ci.title, ci.id
                         ) AS place,
                         COUNT(*) OVER (PARTITION BY cv.top_id) AS changes
-                    FROM covered cv
+                    FROM {source} cv
                     JOIN {_table(ChangeIdea)} ci ON ci.project_id = cv.project_id
                     WHERE ci.status = %s
                 ) ranked WHERE place <= %s""",
@@ -213,36 +278,11 @@ class _Query:
                 total="changes",
                 place="place",
             ),
-        ]
-        self.params += [*org_ids, top]
-        self.params += [Measure.Type.OUTCOME, ENGINE_VERSION, IMPROVEMENT, CONCERN, top]
-        self.params += [ChangeIdea.Status.ADOPTED, top]
-        if apps.is_installed("spread"):
-            selects += self._spread()
-            self.params += [*ADOPTED_BY_UNIT, *TAKING_UP]
-        if aim_id is None:  # the whole portfolio: also the organisations' projects
-            selects += [
-                _select(
-                    "all",
-                    "0",
-                    f"FROM {project} WHERE organisation_id IN ({orgs}) GROUP BY status",
-                    key="status",
-                    n="COUNT(*)",
-                ),
-                _select(
-                    "unlinked",
-                    "0",
-                    f"""FROM {project} WHERE organisation_id IN ({orgs})
-                    AND id NOT IN (SELECT project_id FROM covered) GROUP BY status""",
-                    key="status",
-                    n="COUNT(*)",
-                ),
-            ]
-            self.params += [*org_ids, *org_ids]
-        # Ranked parts come back best first within each aim (and kind).
-        self.parts.append(" UNION ALL ".join(selects) + " ORDER BY 1, 2, 4, 11")
+            ChangeIdea.Status.ADOPTED,
+            top,
+        )
 
-    def _spread(self) -> list[str]:
+    def _spread(self) -> None:
         candidate = ChangeIdea._meta.get_field("spread_candidate").related_model
         adoption = candidate._meta.get_field("adoptions").related_model
         ideas = f"""FROM covered cv
@@ -251,23 +291,27 @@ class _Query:
         adopted = f"{ideas} JOIN {_table(adoption)} ad ON ad.candidate_id = cand.id"
         marks = ", ".join(["%s"] * len(ADOPTED_BY_UNIT))
         taking = ", ".join(["%s"] * len(TAKING_UP))
-        return [
+        self._add(
             _select(
                 "candidates",
                 "cv.top_id",
                 f"{ideas} GROUP BY cv.top_id, cand.status",
                 key="cand.status",
                 n="COUNT(*)",
-            ),
+            )
+        )
+        self._add(
             _select(
                 "adoptions",
                 "cv.top_id",
                 f"{adopted} GROUP BY cv.top_id, ad.status",
                 key="ad.status",
                 n="COUNT(*)",
-            ),
-            # A unit counts as adopting if any of its adoptions is adopted or adapted, and
-            # as taking up only if none is.
+            )
+        )
+        # A unit counts as adopting if any of its adoptions is adopted or adapted, and as
+        # taking up only if none is.
+        self._add(
             _select(
                 "units",
                 "top_id",
@@ -280,29 +324,40 @@ class _Query:
                 n="SUM(adopted)",
                 total="SUM(taking * (1 - adopted))",
             ),
-        ]
+            *ADOPTED_BY_UNIT,
+            *TAKING_UP,
+        )
 
     def rows(self) -> list[tuple]:
+        # Ranked parts come back best first within each aim (and kind).
+        sql = f"{self.prefix} {' UNION ALL '.join(self.selects)} ORDER BY 1, 2, 4, 11"
         with connection.cursor() as cursor:
-            cursor.execute(" ".join(self.parts), self.params)
+            cursor.execute(sql, self.params)
             return cursor.fetchall()
 
 
 def cascade_counts(
-    *, org_ids: Sequence[int], is_active: bool | None, top: int, aim_id: int | None = None
+    *,
+    org_ids: Sequence[int],
+    is_active: bool | None,
+    top: int,
+    aim_id: int | None = None,
+    top_overall: int = 0,
 ) -> Cascades:
     """What the cascade of every aim of ``org_ids`` (only active, or only past, ones with
     ``is_active``; only ``aim_id``'s when given) carries, with the first ``top`` of each
-    kind: one query, returning rows per aim (a few for each), not per project. The
-    organisations' projects by status, and those linked to no aim, come only with every
-    aim.
+    kind: one query, returning rows per aim (a few for each), not per project. With every
+    aim come the organisations' projects by status, those linked to no aim, and over all
+    linked projects the signalled ones and adopted changes (the first ``top_overall``).
 
     Projects showing improvement or concern are read from their outcome measures'
     current stored readings; the caller renews missing readings first.
     """
     aims: dict[int, AimCounts] = defaultdict(AimCounts)
     projects, not_linked = Counter(), Counter()
-    query = _Query(org_ids=org_ids, is_active=is_active, top=top, aim_id=aim_id)
+    query = _Query(
+        org_ids=org_ids, is_active=is_active, top=top, aim_id=aim_id, top_overall=top_overall
+    )
     for section, aim, item, key, label, n, total, unit_id, unit_name, day, _ in query.rows():
         counts = aims[aim]
         match section:
@@ -337,5 +392,5 @@ def cascade_counts(
                 counts.adoptions[key] = n
             case "units":
                 counts.units_adopted, counts.units_taking_up = int(n), int(total)
-    aims.pop(0, None)
-    return Cascades(aims=dict(aims), projects=projects, not_linked=not_linked)
+    overall = aims.pop(0, AimCounts())
+    return Cascades(aims=dict(aims), projects=projects, not_linked=not_linked, overall=overall)

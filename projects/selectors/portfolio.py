@@ -44,6 +44,8 @@ from projects.selectors.readings import (
 
 # How many of each kind an aim shows inline; the rest are a drill-in away.
 TOP = 3
+# How many the portfolio shows over all its aims (a board's wins and concerns).
+TOP_OVERALL = 10
 # What the drill-in lists: every project of the cascade, or those of one kind.
 SHOW = ("all", "improving", "concern", "adopted")
 
@@ -102,9 +104,13 @@ class _Portfolio:
                 organisation_id__in=org_ids, type=Measure.Type.OUTCOME, project__isnull=False
             )
         )
-        self.cascades = cascade_counts(org_ids=org_ids, is_active=is_active, top=TOP, aim_id=aim_id)
+        self.cascades = cascade_counts(
+            org_ids=org_ids, is_active=is_active, top=TOP, aim_id=aim_id, top_overall=TOP_OVERALL
+        )
         shown_ideas = [
-            idea for counts in self.cascades.aims.values() for idea in counts.top_adopted
+            idea
+            for counts in [*self.cascades.aims.values(), self.cascades.overall]
+            for idea in counts.top_adopted
         ]
         self.changes = {
             change["id"]: change
@@ -189,6 +195,16 @@ class _Portfolio:
                 "linked_directly": counts.linked_directly,
             },
             "units_covered": {"count": counts.units, "top": counts.top_units},
+            **self.signals_and_changes(counts),
+            "spread": self._spread(counts),
+            "links": {show: drill if show == "all" else f"{drill}&show={show}" for show in SHOW},
+            "children": [],
+        }
+
+    def signals_and_changes(self, counts: AimCounts) -> dict[str, Any]:
+        """Projects showing improvement and concern, and adopted changes: a count and the
+        first few of each."""
+        return {
             **{
                 kind: {"count": counts.signalled[kind], "top": counts.top_signalled[kind]}
                 for kind in SIGNALS.values()
@@ -197,9 +213,6 @@ class _Portfolio:
                 "count": counts.adopted,
                 "top": [self.changes[idea] for idea in counts.top_adopted],
             },
-            "spread": self._spread(counts),
-            "links": {show: drill if show == "all" else f"{drill}&show={show}" for show in SHOW},
-            "children": [],
         }
 
     def tree(self) -> list[dict[str, Any]]:
@@ -255,8 +268,9 @@ def portfolio(
     status, the units covered, the projects whose outcome measures' latest point is
     special-cause improvement (or concern) and the adopted changes (each a count and
     the first ``TOP``, most recent first), and spread reach, with links to drill in
-    (``portfolio_aim_projects``). Also the projects linked to no aim. A fixed number of
-    queries at any size, none returning a row per project.
+    (``portfolio_aim_projects``). Also the projects linked to no aim, and over every
+    linked project the same counts with the first ``TOP_OVERALL`` (a board's wins and
+    concerns). A fixed number of queries at any size, none returning a row per project.
     """
     org_ids = portfolio_organisation_ids(user=user, organisation_id=organisation_id)
     memberships = user_memberships(user=user)
@@ -270,6 +284,7 @@ def portfolio(
         ],
         "projects": _by_status(found.cascades.projects),
         "not_linked_to_an_aim": _by_status(found.cascades.not_linked),
+        **found.signals_and_changes(found.cascades.overall),
         "aims": found.tree(),
     }
 

@@ -226,6 +226,14 @@ class PortfolioSerializer(serializers.Serializer):
     organisations = serializers.ListField(child=serializers.DictField())
     projects = ProjectCountsSerializer(help_text="Every project of the organisations.")
     not_linked_to_an_aim = ProjectCountsSerializer()
+    improving = TopProjectsSerializer(
+        help_text="Over every project linked to an aim: those whose outcome measures' latest "
+        "point is special-cause improvement (the first ten)."
+    )
+    concern = TopProjectsSerializer(help_text="The same, for special-cause concern.")
+    adopted_changes = TopChangesSerializer(
+        help_text="Over every project linked to an aim: adopted changes (the first ten)."
+    )
     aims = PortfolioAimSerializer(many=True)
 
 

@@ -160,6 +160,9 @@ def test_an_aim_shows_projects_whose_outcome_measures_show_improvement_or_concer
     assert [p["id"] for p in harm["concern"]["top"]] == [concern.pk]
     assert harm["concern"]["top"][0]["unit"]["name"] == "Ward 10"
     assert ward_aim["concern"] == {"count": 0, "top": []}
+    # Over the whole portfolio, for a board: every linked project, once.
+    assert [p["id"] for p in body["improving"]["top"]] == [improving.pk]
+    assert (body["improving"]["count"], body["concern"]["count"]) == (1, 1)
 
     drilled = api(trust["board"]).get(harm["links"]["improving"]).json()
     [project] = drilled["results"]
@@ -198,6 +201,7 @@ def test_an_aim_shows_adopted_changes_and_how_far_they_spread(api, trust):
     assert change["title"] == "Huddle at handover"
     assert change["project"]["title"] == "Falls huddle"
     assert change["spread_status"] == "approved"
+    assert body["adopted_changes"] == {"count": 1, "top": [change]}
     assert harm["spread"] == {
         "changes_put_forward": 1,
         "changes_by_status": {"approved": 1},
