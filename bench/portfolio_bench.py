@@ -12,9 +12,8 @@ points each (about 217,000 points, showing shifts, trends, outliers and common c
 fifth adopted), changes put forward for spread and taken up by other units, and 20
 coaches with 100 projects each.
 
-Then it requests, as the people who would, each through Django's test client (the whole
-WSGI stack: middleware, knox token authentication, DRF, rendering; no socket, whose cost
-would be the same for every endpoint and only shrink the ratios):
+Then it requests, as the people who would, each through Django's test client (see
+``timing.py``):
 
 - ``GET /api/v1/me/``: the trivial authenticated endpoint every other is divided by;
 - ``GET /api/v1/caseload/`` as a coach with 100 projects (skipped, saying so, while the
@@ -22,7 +21,9 @@ would be the same for every endpoint and only shrink the ratios):
 - ``GET /api/v1/portfolio/`` as the QI team;
 - ``GET /api/v1/portfolio/?aim=<a bold aim>``: drilling into one aim, first page;
 - ``GET /api/v1/portfolio/measures/``: the summary table's first page (50 rows);
-- ``GET /api/v1/portfolio/measures/?format=csv``: the whole table, every measure.
+- ``GET /api/v1/portfolio/measures/?format=csv``: the whole table, every measure;
+- the desk pages (caseload, portfolio, measures at a glance, board), signed in, where they
+  are built (a page answering 404 is skipped, saying so).
 
 After seeding it stores every measure's SPC reading with the batch recompute (as a
 deploy's backfill would; timed), since the seed writes data in bulk rather than through
@@ -45,7 +46,6 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -63,10 +63,9 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from knox.models import AuthToken  # noqa: E402
+from timing import Endpoint, measure_endpoints, ms  # noqa: E402
 
 from backend.models import Membership, Organisation, Unit, User  # noqa: E402
 from projects.models import (  # noqa: E402
@@ -384,37 +383,7 @@ class Seed:
 # --- timing ---------------------------------------------------------------------------
 
 
-class Endpoint:
-    def __init__(self, path: str, user: User, note: str) -> None:
-        self.path, self.label = path, f"GET {path} ({note})"
-        self.client = Client(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user)[1]}")
-
-    def get(self) -> tuple[int, int]:
-        response = self.client.get(self.path)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        return response.status_code, len(body)
-
-    def timed(self, times: int, before: Callable[[], None] = lambda: None) -> list[float]:
-        seconds = []
-        for _ in range(times):
-            before()
-            start = time.perf_counter()
-            status, _ = self.get()
-            seconds.append(time.perf_counter() - start)
-            assert status == 200, f"{self.path} answered {status}"
-        return seconds
-
-    def queries(self) -> int:
-        with CaptureQueriesContext(connection) as captured:
-            self.get()
-        return len(captured)
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:9.1f} ms"
-
-
-def measure_endpoints(people: dict[str, User], args: argparse.Namespace) -> None:
+def measure_all(people: dict[str, User], args: argparse.Namespace) -> None:
     bold_aim = StrategicAim.objects.filter(parent=None).order_by("title").first().pk
     trivial = Endpoint("/api/v1/me/", people["qi"], "trivial")
     endpoints = [
@@ -425,31 +394,13 @@ def measure_endpoints(people: dict[str, User], args: argparse.Namespace) -> None
         Endpoint(f"/api/v1/portfolio/?aim={bold_aim}", people["qi"], "one aim, page 1"),
         Endpoint("/api/v1/portfolio/measures/", people["qi"], "page 1, 50 rows"),
         Endpoint("/api/v1/portfolio/measures/?format=csv", people["qi"], "every row"),
+        # The desk pages, where they are built.
+        Endpoint("/caseload/", people["coach"], "desk: caseload", page=True),
+        Endpoint("/portfolio/", people["qi"], "desk: portfolio", page=True),
+        Endpoint("/portfolio/measures/", people["qi"], "desk: measures at a glance", page=True),
+        Endpoint("/board/", people["board"], "desk: board", page=True),
     ]
-    trivial.timed(3)
-    base = statistics.median(trivial.timed(args.repeat * 3))
-    print(f"\n{'endpoint':<58}{'SPC cache':>10}{'median':>13}{'min':>13}{'ratio':>9}"
-          f"{'queries':>9}{'bytes':>11}")  # fmt: skip
-    _, size = trivial.get()
-    print(f"{trivial.label:<58}{'-':>10}{_ms(base):>13}{_ms(base):>13}{1:>9.1f}"
-          f"{trivial.queries():>9}{size:>11,}")  # fmt: skip
-    for endpoint in endpoints:
-        status, size = endpoint.get()
-        if status != 200:
-            reason = "not built yet (404)" if status == 404 else f"answered {status}"
-            print(f"{endpoint.label:<58}  skipped: {endpoint.path} {reason}")
-            continue
-        cold = endpoint.timed(args.cold_repeat, before=cache.clear)
-        cache.clear()
-        cold_queries = endpoint.queries()  # and leaves the cache warm
-        warm = endpoint.timed(args.repeat)
-        for label, runs, queries in (
-            ("cold", cold, cold_queries),
-            ("warm", warm, endpoint.queries()),
-        ):
-            median = statistics.median(runs)
-            print(f"{endpoint.label:<58}{label:>10}{_ms(median):>13}{_ms(min(runs)):>13}"
-                  f"{median / base:>9.1f}{queries:>9}{size:>11,}")  # fmt: skip
+    measure_endpoints(trivial, endpoints, repeat=args.repeat, cold_repeat=args.cold_repeat)
 
 
 def measure_cache_reads() -> None:
@@ -469,7 +420,7 @@ def measure_cache_reads() -> None:
         timings[label] = statistics.median(runs)
     print(f"\nReading all {len(measures):,} measures' SPC, warm (median of 3):")
     for label, seconds in timings.items():
-        print(f"  {label:<44}{_ms(seconds)}")
+        print(f"  {label:<44}{ms(seconds)}")
 
 
 def main() -> None:
@@ -513,7 +464,7 @@ def main() -> None:
             f"SPC readings stored by the batch recompute in {readings_seconds:.1f} s "
             f"({backfill['stored']:,} measures)"
         )
-        measure_endpoints(people, args)
+        measure_all(people, args)
         measure_cache_reads()
     finally:
         cache.clear()
