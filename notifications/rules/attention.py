@@ -12,15 +12,16 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Max, QuerySet
+from django.db.models import Case, F, Max, OuterRef, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from notifications.rules.thresholds import ThresholdBook
 from pdsa.models import Cycle
 from projects.lifecycle import LIVE
-from projects.models import Measure, Project
+from projects.models import DataPoint, Measure, Project
 from projects.periods import ended_periods, next_period, period_start
+from projects.selectors import reading_current
 
 # Enough to say "6 months missing" truthfully without counting a decade of days.
 MOST_PERIODS_COUNTED = 120
@@ -206,12 +207,26 @@ def find_data_gaps(
 
     A period is missing once it has ended: monthly data for January is missing from
     1 February. A measure with no data at all counts from the period it was set up in.
+    The last period is the measure's stored reading's, written with its data; only a
+    measure whose reading is not current has its data points read.
     """
     today = timezone.localdate(now)
+    last_point = (
+        DataPoint.objects.filter(measure=OuterRef("pk"))
+        .order_by()
+        .values("measure")
+        .annotate(last=Max("period"))
+        .values("last")
+    )
     rows = (
         Measure.objects.filter(project__status__in=LIVE)
         .exclude(frequency="")
-        .annotate(last_period=Max("data_points__period"))
+        .annotate(
+            last_period=Case(
+                When(reading_current(), then=F("reading__latest_period")),
+                default=Subquery(last_point),
+            )
+        )
         .values_list(
             "id",
             "name",

@@ -47,6 +47,8 @@ from projects.selectors.readings import (
     measure_reading_get,
     measure_readings,
     measures_spc_summaries,
+    reading_current,
+    reading_stale,
     readings_compute,
 )
 from projects.selectors.similar import SimilarProject, project_similar
@@ -106,6 +108,8 @@ __all__ = [
     "project_list",
     "project_member_list",
     "project_similar",
+    "reading_current",
+    "reading_stale",
     "readings_compute",
     "rebase_list",
     "spc_cache_key",

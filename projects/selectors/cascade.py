@@ -3,11 +3,13 @@
 An aim's cascade is the aim and every aim beneath it; a project linked to several aims of
 one cascade counts once. The portfolio asks the same questions of every aim at once
 (projects by status, units covered, projects whose outcome measures show improvement or
-concern, adopted changes, spread reach), so the cascade is a recursive common table
-expression and each question one ``GROUP BY`` over it: a few hundred rows come back
-whatever the size of the organisation, instead of every project, link and measure.
+concern, adopted changes, spread reach), so each aim's cascade is given to the database
+as rows (aim, aim beneath it), and each question is one ``GROUP BY`` over the projects
+they cover, all in one statement: a few hundred rows come back whatever the size of the
+organisation, instead of every project, link and measure.
 
-The SQL is standard (``WITH RECURSIVE``, window functions), so PostgreSQL and SQLite run
+The SQL is standard (common table expressions, window functions), so PostgreSQL and
+SQLite run
 the same text; table and column names come from the models, and every value is a query
 parameter: nothing from a request is ever formatted into the text (so ruff's S608 is
 silenced for this module in pyproject.toml). Spread's tables are named
@@ -106,25 +108,23 @@ class _Query:
         self,
         *,
         org_ids: Sequence[int],
-        is_active: bool | None,
+        cascades: Sequence[tuple[int, int]],
+        whole: bool,
         top: int,
-        aim_id: int | None,
         top_overall: int,
     ) -> None:
         orgs = ", ".join(["%s"] * len(org_ids))
-        active = "" if is_active is None else " AND is_active = %s"
-        only = "" if aim_id is None else " WHERE id = %s"
         project, links = _table(Project), _table(Project.aims.through)
         self.unit = _table(Project.unit.field.related_model)
+        # The (aim, aim beneath it) pairs are worked out from the aims in hand and given
+        # as rows: the planner then knows how few there are and reads links, measures and
+        # changes through their indexes (a recursive expression's guessed size made it
+        # read every trust's rows instead).
+        pairs = list(cascades) or [(-1, -1)]
         # "covered": each aim and the projects of its cascade; "overall": every project
         # linked to any shown aim, counted as aim 0.
-        self.prefix = f"""WITH RECURSIVE shown AS (
-                SELECT id, parent_id FROM {_table(StrategicAim)}
-                WHERE organisation_id IN ({orgs}){active}
-            ), cascade_aims (top_id, aim_id) AS (
-                SELECT id, id FROM shown{only}
-                UNION
-                SELECT c.top_id, s.id FROM shown s JOIN cascade_aims c ON s.parent_id = c.aim_id
+        self.prefix = f"""WITH cascade_aims (top_id, aim_id) AS (
+                VALUES {", ".join(["(%s, %s)"] * len(pairs))}
             ), pairs AS (
                 SELECT DISTINCT c.top_id, l.project_id
                 FROM cascade_aims c JOIN {links} l ON l.strategicaim_id = c.aim_id
@@ -135,12 +135,7 @@ class _Query:
             ), overall AS (
                 SELECT DISTINCT 0 AS top_id, project_id, status, unit_id, title FROM covered
             )"""
-        self.params: list[Any] = [
-            *org_ids,
-            *([] if is_active is None else [is_active]),
-            *([] if aim_id is None else [aim_id]),
-            *org_ids,
-        ]
+        self.params: list[Any] = [*(value for pair in pairs for value in pair), *org_ids]
         self.selects: list[str] = []
         self._add(
             _select(
@@ -155,9 +150,9 @@ class _Query:
             _select(
                 "direct",
                 "l.strategicaim_id",
-                f"""FROM {links} l JOIN shown s ON s.id = l.strategicaim_id
-                JOIN {project} p ON p.id = l.project_id
-                WHERE p.organisation_id IN ({orgs}) GROUP BY l.strategicaim_id""",
+                f"""FROM {links} l JOIN {project} p ON p.id = l.project_id
+                WHERE l.strategicaim_id IN (SELECT aim_id FROM cascade_aims WHERE aim_id = top_id)
+                AND p.organisation_id IN ({orgs}) GROUP BY l.strategicaim_id""",
                 n="COUNT(*)",
             ),
             *org_ids,
@@ -167,7 +162,7 @@ class _Query:
         self._adopted("covered", top)
         if apps.is_installed("spread"):
             self._spread()
-        if aim_id is None:  # the whole portfolio: its projects, and its own top few
+        if whole:  # the whole portfolio: its projects, and its own top few
             self._signalled("overall", top_overall)
             self._adopted("overall", top_overall)
             self._add(
@@ -336,30 +331,58 @@ class _Query:
             return cursor.fetchall()
 
 
+def cascade_pairs(aims: Sequence[StrategicAim], aim_id: int | None = None) -> list[tuple[int, int]]:
+    """(aim, aim in its cascade) for every aim of ``aims`` (or only ``aim_id``): the aim
+    itself and every aim beneath it among ``aims``. An aim beneath one not in ``aims``
+    heads a cascade of its own."""
+    children: dict[int, list[int]] = defaultdict(list)
+    shown = {aim.pk for aim in aims}
+    for aim in aims:
+        if aim.parent_id in shown:
+            children[aim.parent_id].append(aim.pk)
+    pairs = []
+    for aim in aims:
+        if aim_id is not None and aim.pk != aim_id:
+            continue
+        seen, todo = {aim.pk}, [aim.pk]
+        while todo:  # the services refuse loops; ``seen`` makes sure anyway
+            current = todo.pop()
+            pairs.append((aim.pk, current))
+            for child in children[current]:
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+    return pairs
+
+
 def cascade_counts(
     *,
     org_ids: Sequence[int],
-    is_active: bool | None,
+    aims: Sequence[StrategicAim],
     top: int,
     aim_id: int | None = None,
     top_overall: int = 0,
 ) -> Cascades:
-    """What the cascade of every aim of ``org_ids`` (only active, or only past, ones with
-    ``is_active``; only ``aim_id``'s when given) carries, with the first ``top`` of each
-    kind: one query, returning rows per aim (a few for each), not per project. With every
-    aim come the organisations' projects by status, those linked to no aim, and over all
-    linked projects the signalled ones and adopted changes (the first ``top_overall``).
+    """What the cascade of every aim of ``aims`` (the shown aims of ``org_ids``; only
+    ``aim_id``'s when given) carries, with the first ``top`` of each kind: one query,
+    returning rows per aim (a few for each), not per project. With every aim come the
+    organisations' projects by status, those linked to no aim, and over all linked
+    projects the signalled ones and adopted changes (the first ``top_overall``).
 
     Projects showing improvement or concern are read from their outcome measures'
     current stored readings; the caller renews missing readings first.
     """
-    aims: dict[int, AimCounts] = defaultdict(AimCounts)
-    projects, not_linked = Counter(), Counter()
     query = _Query(
-        org_ids=org_ids, is_active=is_active, top=top, aim_id=aim_id, top_overall=top_overall
+        org_ids=org_ids,
+        cascades=cascade_pairs(aims, aim_id),
+        whole=aim_id is None,
+        top=top,
+        top_overall=top_overall,
     )
+    found: dict[int, AimCounts] = defaultdict(AimCounts)
+    projects, not_linked = Counter(), Counter()
     for section, aim, item, key, label, n, total, unit_id, unit_name, day, _ in query.rows():
-        counts = aims[aim]
+        counts = found[aim]
         match section:
             case "status":
                 counts.statuses[key] = n
@@ -392,5 +415,6 @@ def cascade_counts(
                 counts.adoptions[key] = n
             case "units":
                 counts.units_adopted, counts.units_taking_up = int(n), int(total)
-    overall = aims.pop(0, AimCounts())
-    return Cascades(aims=dict(aims), projects=projects, not_linked=not_linked, overall=overall)
+    overall = found.pop(0, AimCounts())
+    found.pop(-1, None)
+    return Cascades(aims=dict(found), projects=projects, not_linked=not_linked, overall=overall)

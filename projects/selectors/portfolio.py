@@ -37,8 +37,8 @@ from projects.selectors.measure_table import (
 )
 from projects.selectors.readings import (
     READING_SUMMARY_FIELDS,
-    current,
     measures_spc_summaries,
+    reading_current,
     readings_renew_missing,
 )
 
@@ -105,7 +105,7 @@ class _Portfolio:
             )
         )
         self.cascades = cascade_counts(
-            org_ids=org_ids, is_active=is_active, top=TOP, aim_id=aim_id, top_overall=TOP_OVERALL
+            org_ids=org_ids, aims=aims, top=TOP, aim_id=aim_id, top_overall=TOP_OVERALL
         )
         shown_ideas = [
             idea
@@ -301,7 +301,7 @@ class AimProjects(NamedTuple):
 def _signalling(kind: str) -> QuerySet[Measure]:
     point_type = next(point_type for point_type, name in SIGNALS.items() if name == kind)
     return Measure.objects.filter(
-        current(),
+        reading_current(),
         project_id=OuterRef("pk"),
         type=Measure.Type.OUTCOME,
         reading__point_type=point_type,
@@ -348,7 +348,7 @@ def _describe(projects: Sequence[Project], show: str, charts_at: str) -> list[di
     signals: dict[int, dict[str, list]] = defaultdict(lambda: {"improving": [], "concern": []})
     rows = (
         Measure.objects.filter(
-            current(),
+            reading_current(),
             project_id__in=ids,
             type=Measure.Type.OUTCOME,
             reading__point_type__in=list(SIGNALS),

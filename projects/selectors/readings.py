@@ -174,7 +174,7 @@ def measure_readings(measures: Sequence[Measure]) -> dict[int, MeasureReading]:
     return readings
 
 
-def not_current() -> Q:
+def reading_stale() -> Q:
     """Measures whose stored reading is missing, of another revision or of another engine
     version: those a view must not be served from."""
     return (
@@ -184,7 +184,7 @@ def not_current() -> Q:
     )
 
 
-def current() -> Q:
+def reading_current() -> Q:
     """Measures whose stored reading is at their revision and the engine's version."""
     return Q(reading__revision=F("revision"), reading__engine_version=ENGINE_VERSION)
 
@@ -193,7 +193,7 @@ def readings_renew_missing(measures: QuerySet[Measure]) -> int:
     """Make sure every measure of ``measures`` has a current reading before a view
     aggregates readings in SQL: those without one are analysed in one columnar batch per
     2,000 and stored. One query when none is missing; returns how many were renewed."""
-    missing = list(measures.filter(not_current()).only(*SPC_FIELDS).order_by("pk"))
+    missing = list(measures.filter(reading_stale()).only(*SPC_FIELDS).order_by("pk"))
     for start in range(0, len(missing), READINGS_BATCH):
         fresh = readings_compute(missing[start : start + READINGS_BATCH])
         MeasureReading.objects.save_current(list(fresh.values()))

@@ -13,7 +13,7 @@ from projects.models import Measure, MeasureReading
 from projects.selectors.readings import (
     READINGS_BATCH,
     SPC_FIELDS,
-    not_current,
+    reading_stale,
     readings_compute,
 )
 
@@ -40,7 +40,7 @@ def readings_recompute(
     if organisation_id is not None:
         measures = measures.filter(organisation_id=organisation_id)
     if not everything:
-        measures = measures.filter(not_current())
+        measures = measures.filter(reading_stale())
     analysed = stored = 0
     after = 0
     while True:

@@ -183,7 +183,7 @@ def test_the_readings_recompute_fans_out_and_stores_every_organisations_readings
     celery_worker_on_redis, organisation, other_organisation
 ):
     from projects.models import Measure, MeasureReading
-    from projects.selectors.readings import current
+    from projects.selectors import reading_current
     from projects.tasks import readings_recompute
     from tests.factories import UnitFactory
 
@@ -193,10 +193,10 @@ def test_the_readings_recompute_fans_out_and_stores_every_organisations_readings
         measure = MeasureFactory(project=project, improvement_direction="decrease")
         add_points(measure, [*BASELINE, 9.4, 9.4, 9.4, 9.4, 9.4, 9.4, 9.4])  # in bulk
         measures.append(measure)
-    assert not Measure.objects.filter(current()).exists()  # written around the services
+    assert not Measure.objects.filter(reading_current()).exists()  # written around the services
 
     readings_recompute.delay()
 
-    celery_worker_on_redis.wait_for(lambda: Measure.objects.filter(current()).count() == 2)
+    celery_worker_on_redis.wait_for(lambda: Measure.objects.filter(reading_current()).count() == 2)
     for reading in MeasureReading.objects.all():
         assert (reading.variation_icon, reading.win["rule"]) == ("improvement_low", "shift")
