@@ -515,6 +515,12 @@ def start_workers(count: int) -> list[subprocess.Popen]:
     return workers
 
 
+def cpu_seconds(pid: int) -> float:
+    """A process's user and system CPU time so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stop_workers(workers: list[subprocess.Popen]) -> None:
     for worker in workers:
         worker.terminate()
@@ -620,6 +626,9 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="worker processes for the nights")
     parser.add_argument("--repeat", type=int, default=7, help="warm requests per endpoint")
     parser.add_argument("--cold-repeat", type=int, default=3, help="cold requests per endpoint")
+    parser.add_argument(
+        "--nights-only", action="store_true", help="seed the largest stage; time only the nights"
+    )
     args = parser.parse_args()
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the desk pages not built
     logging.getLogger("celery").setLevel(logging.WARNING)  # the repeated jobs run here
@@ -635,7 +644,8 @@ def main() -> None:
         broker.default_channel.client.flushdb()
     try:
         region = Region(organisations=args.organisations, projects=args.projects, large=args.large)
-        for stage in [int(s) for s in args.stages.split(",")]:
+        stages = [int(s) for s in args.stages.split(",")]
+        for stage in stages[-1:] if args.nights_only else stages:
             started = time.perf_counter()
             added = region.grow_to(stage * args.large)
             seeded = time.perf_counter() - started
@@ -650,15 +660,19 @@ def main() -> None:
                 f"SPC readings stored by the batch recompute in {recomputed:.1f} s "
                 f"({stored / recomputed:,.0f} measures/s)"
             )
-            cache.clear()
-            views(region, args)
-            csv_export(region)
+            if not args.nights_only:
+                cache.clear()
+                views(region, args)
+                csv_export(region)
         organisations = list(Organisation.objects.values_list("pk", flat=True))
         for count in [int(w) for w in args.workers.split(",")]:
             clear_nights()
             workers = start_workers(count)
+            load = os.getloadavg()[0]
             try:
+                before = [cpu_seconds(worker.pid) for worker in workers]
                 timings = nightly(len(organisations))
+                busy = [cpu_seconds(w.pid) - b for w, b in zip(workers, before, strict=True)]
             finally:
                 stop_workers(workers)
             total = sum(timings.values())
@@ -669,6 +683,10 @@ def main() -> None:
             for job, seconds in timings.items():
                 print(f"  {job:<40}{seconds:9.1f} s")
             print(f"  {'all':<40}{total:9.1f} s")
+            print(
+                f"  the workers' CPU: {', '.join(f'{seconds:.0f} s' for seconds in busy)}; "
+                f"load average {load:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+            )
         exactly_once(organisations)
     finally:
         cache.clear()
