@@ -132,9 +132,9 @@ def readings_compute(measures: Sequence[Measure]) -> dict[int, MeasureReading]:
     return {measure.pk: _reading(measure, summaries[measure.pk], now) for measure in measures}
 
 
-def _stored(measures: Sequence[Measure]) -> dict[int, MeasureReading]:
+def _stored(measures: Sequence[Measure], *, evidence: bool) -> dict[int, MeasureReading]:
     """The stored readings of the measures: those joined already (``select_related(
-    "reading")``), else one query."""
+    "reading")``), else one query (without the evidence unless asked)."""
     found: dict[int, MeasureReading] = {}
     unjoined = []
     for measure in measures:
@@ -144,21 +144,27 @@ def _stored(measures: Sequence[Measure]) -> dict[int, MeasureReading]:
                 found[measure.pk] = reading
         else:
             unjoined.append(measure.pk)
+    readings = MeasureReading.objects.all()
+    if not evidence:  # the icons alone: leave the larger JSON in the database
+        readings = readings.defer("win", "evidence")
     for start in range(0, len(unjoined), READINGS_BATCH * 5):
         ids = unjoined[start : start + READINGS_BATCH * 5]
-        found.update({r.measure_id: r for r in MeasureReading.objects.filter(measure_id__in=ids)})
+        found.update({r.measure_id: r for r in readings.filter(measure_id__in=ids)})
     return found
 
 
-def measure_readings(measures: Sequence[Measure]) -> dict[int, MeasureReading]:
+def measure_readings(
+    measures: Sequence[Measure], *, evidence: bool = True
+) -> dict[int, MeasureReading]:
     """Each measure's reading at its current revision, by measure id.
 
     Stored readings are read in one query (none when the measures were read with
-    ``select_related("reading")``); a reading of another revision or engine version is
-    never served: such misses are analysed in one columnar batch and stored. The
-    measures must carry their current ``revision`` and SPC options.
+    ``select_related("reading")``; without the win and the evidence when ``evidence`` is
+    False); a reading of another revision or engine version is never served: such misses
+    are analysed in one columnar batch and stored. The measures must carry their current
+    ``revision`` and SPC options.
     """
-    stored = _stored(measures)
+    stored = _stored(measures, evidence=evidence)
     readings: dict[int, MeasureReading] = {}
     missing = []
     for measure in measures:
@@ -210,4 +216,5 @@ def measures_spc_summaries(measures: Sequence[Measure]) -> dict[int, dict[str, A
     latest period and plotted value, that point's type and signal, the variation and
     assurance icons, and the reason when there is no chart yet (icons then None). The
     icons are exactly the chart's."""
-    return {pk: reading.summary() for pk, reading in measure_readings(measures).items()}
+    readings = measure_readings(measures, evidence=False)
+    return {pk: reading.summary() for pk, reading in readings.items()}
