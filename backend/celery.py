@@ -27,6 +27,12 @@ app.conf.beat_schedule = {
         "task": "backend.tasks.idempotency_prune",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Nightly, before the reconcile reads them: renew any SPC reading a bulk load or an
+    # engine change left behind (every data write stores its own; this only catches up).
+    "projects-readings-recompute": {
+        "task": "projects.tasks.readings_recompute",
+        "schedule": crontab(hour=5, minute=0),
+    },
     # Nightly, before the working day: celebrate wins whose event message was lost (data,
     # rebases and adoptions of the last week), so nothing waits on a broker hiccup.
     "notifications-reconcile": {

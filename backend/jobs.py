@@ -10,9 +10,11 @@ safe to run twice, so that healing never doubles an effect.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
-from celery import Task, current_app
+from celery import Task, current_app, group
+from celery.canvas import Signature
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -22,9 +24,8 @@ def _send(task: Task | str, args: tuple[Any, ...]) -> None:
     # A task's name lets a service enqueue a task of its own app without importing the
     # tasks module, which imports the services (no import circle).
     if isinstance(task, str):
-        current_app.send_task(task, args=args)
-    else:
-        task.delay(*args)
+        task = current_app.tasks[task]  # the registered task, so eager mode still runs it
+    task.delay(*args)
 
 
 def _name(task: Task | str) -> str:
@@ -59,5 +60,24 @@ def enqueue_each_on_commit(task: Task | str, ids: list[Any]) -> None:
                     "Could not enqueue %s(%r); the periodic run heals it", _name(task), one
                 )
                 return
+
+    transaction.on_commit(publish)
+
+
+def enqueue_group_on_commit(signatures: Sequence[Signature]) -> None:
+    """Publish ``signatures`` as one Celery group after commit, so every worker can take a
+    share (a nightly job fanned out per organisation); never raise."""
+    if not signatures:
+        return
+
+    def publish() -> None:
+        try:
+            group(signatures).apply_async()
+        except Exception:  # the broker is down; the next periodic run does the work
+            logger.exception(
+                "Could not enqueue a group of %d %s tasks; the next periodic run heals it",
+                len(signatures),
+                signatures[0].task,
+            )
 
     transaction.on_commit(publish)

@@ -24,6 +24,7 @@ would be the same for every endpoint and only shrink the ratios):
 - ``GET /api/v1/caseload/`` as a coach with 100 projects (skipped, saying so, while the
   endpoint answers 404: it belongs to the notifications app);
 - ``GET /api/v1/portfolio/`` as the QI team;
+- ``GET /api/v1/portfolio/?aim=<a bold aim>``: drilling into one aim, first page;
 - ``GET /api/v1/portfolio/measures/``: the summary table's first page (50 rows);
 - ``GET /api/v1/portfolio/measures/?format=csv``: the whole table, every measure;
 - the desk's pages, signed in with a session as a page is: the caseload (a coach), a
@@ -57,7 +58,6 @@ import statistics
 import sys
 import time
 import warnings
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -77,10 +77,8 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from knox.models import AuthToken  # noqa: E402
+from timing import Endpoint, measure_endpoints, ms  # noqa: E402
 
 from assessment import services as assessment_services  # noqa: E402
 from assessment.pages import current_year  # noqa: E402
@@ -97,6 +95,7 @@ from projects.models import (  # noqa: E402
     StrategicAim,
 )
 from projects.selectors import measures_spc_readings, measures_spc_summaries  # noqa: E402
+from projects.services import readings_recompute  # noqa: E402
 
 Cycle = apps.get_model("pdsa", "Cycle")
 UNITS = 200
@@ -499,36 +498,6 @@ class Seed:
 # --- timing ---------------------------------------------------------------------------
 
 
-class Endpoint:
-    def __init__(self, path: str, user: User, note: str, *, page: bool = False) -> None:
-        self.path, self.label = path, f"GET {path} ({note})"
-        if page:  # a page, signed in with a session as a browser is
-            self.client = Client()
-            self.client.force_login(user)
-        else:
-            self.client = Client(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user)[1]}")
-
-    def get(self) -> tuple[int, int]:
-        response = self.client.get(self.path)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        return response.status_code, len(body)
-
-    def timed(self, times: int, before: Callable[[], None] = lambda: None) -> list[float]:
-        seconds = []
-        for _ in range(times):
-            before()
-            start = time.perf_counter()
-            status, _ = self.get()
-            seconds.append(time.perf_counter() - start)
-            assert status == 200, f"{self.path} answered {status}"
-        return seconds
-
-    def queries(self) -> int:
-        with CaptureQueriesContext(connection) as captured:
-            self.get()
-        return len(captured)
-
-
 def desk_pages(people: dict[str, User]) -> list[Endpoint]:
     """The desk's pages, as the people who use them open them."""
     coach = people["coach"]
@@ -567,17 +536,15 @@ def spread_pages(people: dict[str, User]) -> list[Endpoint]:
     return pages
 
 
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:9.1f} ms"
-
-
-def measure_endpoints(people: dict[str, User], args: argparse.Namespace) -> None:
+def measure_all(people: dict[str, User], args: argparse.Namespace) -> None:
+    bold_aim = StrategicAim.objects.filter(parent=None).order_by("title").first().pk
     trivial = Endpoint("/api/v1/me/", people["qi"], "trivial")
     endpoints = [
         Endpoint(
             "/api/v1/caseload/", people["coach"], f"a coach, {args.projects // COACHES} projects"
         ),
         Endpoint("/api/v1/portfolio/", people["qi"], "QI team"),
+        Endpoint(f"/api/v1/portfolio/?aim={bold_aim}", people["qi"], "one aim, page 1"),
         Endpoint("/api/v1/portfolio/measures/", people["qi"], "page 1, 50 rows"),
         Endpoint("/api/v1/portfolio/measures/?format=csv", people["qi"], "every row"),
         *desk_pages(people),
@@ -592,40 +559,17 @@ def measure_endpoints(people: dict[str, User], args: argparse.Namespace) -> None
             f"/assessment/{current_year()}/", people["board"], "page: 21 key tests", page=True
         ),
     ]
-    trivial.timed(3)
-    base = statistics.median(trivial.timed(args.repeat * 3))
-    print(f"\n{'endpoint':<62}{'SPC cache':>10}{'median':>13}{'min':>13}{'ratio':>9}"
-          f"{'queries':>9}{'bytes':>11}")  # fmt: skip
-    _, size = trivial.get()
-    print(f"{trivial.label:<62}{'-':>10}{_ms(base):>13}{_ms(base):>13}{1:>9.1f}"
-          f"{trivial.queries():>9}{size:>11,}")  # fmt: skip
-    for endpoint in endpoints:
-        status, size = endpoint.get()
-        if status != 200:
-            reason = "not built yet (404)" if status == 404 else f"answered {status}"
-            print(f"{endpoint.label:<62}  skipped: {endpoint.path} {reason}")
-            continue
-        cold = endpoint.timed(args.cold_repeat, before=cache.clear)
-        cache.clear()
-        cold_queries = endpoint.queries()  # and leaves the cache warm
-        warm = endpoint.timed(args.repeat)
-        for label, runs, queries in (
-            ("cold", cold, cold_queries),
-            ("warm", warm, endpoint.queries()),
-        ):
-            median = statistics.median(runs)
-            print(f"{endpoint.label:<62}{label:>10}{_ms(median):>13}{_ms(min(runs)):>13}"
-                  f"{median / base:>9.1f}{queries:>9}{size:>11,}")  # fmt: skip
+    measure_endpoints(trivial, endpoints, repeat=args.repeat, cold_repeat=args.cold_repeat)
 
 
 def measure_cache_reads() -> None:
-    """Reading every measure's icons from full cached results or from small summaries."""
+    """Reading every measure's icons from stored readings or from full cached results."""
     measures = list(Measure.objects.all())
-    measures_spc_summaries(measures)  # fills both caches
+    measures_spc_readings(measures)  # fills the full results' cache
     timings = {}
     for label, read in (
-        ("full SPC results (measures_spc_readings)", measures_spc_readings),
-        ("summaries (measures_spc_summaries)", measures_spc_summaries),
+        ("full SPC results, cached (measures_spc_readings)", measures_spc_readings),
+        ("stored readings (measures_spc_summaries)", measures_spc_summaries),
     ):
         runs = []
         for _ in range(3):
@@ -633,9 +577,9 @@ def measure_cache_reads() -> None:
             read(measures)
             runs.append(time.perf_counter() - start)
         timings[label] = statistics.median(runs)
-    print(f"\nReading all {len(measures):,} measures' cached SPC, warm (median of 3):")
+    print(f"\nReading all {len(measures):,} measures' SPC, warm (median of 3):")
     for label, seconds in timings.items():
-        print(f"  {label:<44}{_ms(seconds)}")
+        print(f"  {label:<44}{ms(seconds)}")
 
 
 def main() -> None:
@@ -667,15 +611,25 @@ def main() -> None:
             points=args.points,
             cycles=args.cycles_per_project,
         ).run()
+        seeded_seconds = time.perf_counter() - started
+        # The seed writes data in bulk, around the services that store readings: store
+        # them as a deploy's backfill would.
+        started = time.perf_counter()
+        backfill = readings_recompute()
+        readings_seconds = time.perf_counter() - started
         with connection.cursor() as cursor:
             # A live database's autovacuum keeps its statistics current and folds the
             # full-text indexes' pending entries in; a freshly bulk-loaded one has not yet.
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         print(
-            f"Seeded in {time.perf_counter() - started:.1f} s: "
+            f"Seeded in {seeded_seconds:.1f} s: "
             f"{Project.objects.count():,} projects, {StrategicAim.objects.count():,} aims, "
             f"{Measure.objects.count():,} measures, {DataPoint.objects.count():,} points, "
             f"{Cycle.objects.count():,} cycles, {ChangeIdea.objects.count():,} change ideas"
+        )
+        print(
+            f"SPC readings stored by the batch recompute in {readings_seconds:.1f} s "
+            f"({backfill['stored']:,} measures)"
         )
         started = time.perf_counter()
         args.assessment = assessment_services.assessment_start(
@@ -684,7 +638,7 @@ def main() -> None:
             year=current_year(),
         ).pk
         print(f"Self-assessment evidence computed in {time.perf_counter() - started:.2f} s")
-        measure_endpoints(people, args)
+        measure_all(people, args)
         measure_cache_reads()
     finally:
         cache.clear()

@@ -26,6 +26,7 @@ from notifications.serializers import (
     PreferenceSerializer,
     ReadAllSerializer,
     UnreadCountSerializer,
+    caseload_data,
 )
 
 
@@ -121,7 +122,7 @@ class CaseloadView(APIView):
             coach_id=query.validated_data.get("coach"),
             organisation_id=query.validated_data.get("organisation"),
         )
-        return Response(CaseloadSerializer(caseload).data)
+        return Response(caseload_data(caseload))
 
 
 router = Router()

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from notifications import links
 from notifications.chart_png import chart_png
 from notifications.models import CELEBRATION_KINDS, Kind, Notification
-from notifications.rules.evidence import spc_by_measure
+from projects.selectors import measure_spc
 
 CHART_CID = "chart"
 
@@ -29,7 +29,8 @@ def _chart(notification: Notification) -> bytes | None:
     if notification.kind not in CELEBRATION_KINDS or notification.measure_id is None:
         return None
     measure = notification.measure
-    result = spc_by_measure([measure]).get(measure.pk)
+    # A chart draws every point: the full result, cached per revision like the chart's.
+    result = measure_spc(measure)
     return chart_png(result, target=measure.target) if result else None
 
 

@@ -30,7 +30,8 @@ the highest level whose evidence holds):
 "Special-cause improvement since testing began" is the one rule of what counts as a win
 since a change, defined in ``projects/selectors/evidence.py``
 (``projects.selectors.improvement_since``): the very one spread needs before it calls a
-change proven and the celebrations use.
+change proven and the celebrations use, read on the measure's stored reading
+(``projects.selectors.measure_readings``).
 
 "Testing began" is the day the first adopted change started being tested. Each adopted
 change (a change idea adopted, or an adopted cycle with no change idea) is dated as spread
@@ -51,7 +52,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, Min, Q
 from django.db.models.functions import Coalesce
@@ -59,8 +59,8 @@ from django.utils import timezone
 
 from pdsa.models import Cycle
 from pdsa.selectors import testing_started_on
-from projects.models import ChangeIdea, Measure, Project
-from projects.selectors import improvement_since, measures_spc
+from projects.models import ChangeIdea, Measure, MeasureReading, Project
+from projects.selectors import improvement_since, measure_readings
 
 Stage = Cycle.Stage
 SUSTAINED_POINTS = 6  # "over several months" of monthly data
@@ -120,20 +120,20 @@ def _meets(value: float, target: float, direction: str) -> bool:
 def measure_evidence(
     *,
     measure: Measure,
-    spc: dict[str, Any] | None,
+    reading: MeasureReading | None,
     testing_since: date | None,
     aim_target: float | None,
 ) -> MeasureEvidence:
     """Whether ``measure`` shows special-cause improvement since ``testing_since`` (None:
-    over the whole chart) and is sustained at its target, from the SPC engine's result
-    ``spc`` (None: not chartable)."""
+    over the whole chart) and is sustained at its target, from its stored SPC reading
+    (None, or one without a chart: not chartable)."""
     is_outcome = measure.type == Measure.Type.OUTCOME
-    if spc is None or measure.improvement_direction == "neutral":
+    if reading is None or not reading.charted or measure.improvement_direction == "neutral":
         return MeasureEvidence(measure.name, is_outcome, improved=False, sustained=False)
-    improved = improvement_since(measure=measure, spc=spc, since=testing_since) is not None
+    improved = improvement_since(measure=measure, reading=reading, since=testing_since) is not None
     target = measure.target if measure.target is not None else (aim_target if is_outcome else None)
-    recent = [p["value"] for p in spc["points"][-SUSTAINED_POINTS:]]
-    sustained = spc.get("assurance_icon") == "consistent_pass" or (
+    recent = reading.evidence["recent"][-SUSTAINED_POINTS:]
+    sustained = reading.assurance_icon == "consistent_pass" or (
         target is not None
         and len(recent) == SUSTAINED_POINTS
         and all(_meets(v, target, measure.improvement_direction) for v in recent)
@@ -191,8 +191,8 @@ def progress_evidence(*, project: Project) -> Evidence:
     measures = list(
         Measure.objects.filter(project=project).annotate(data_point_count=Count("data_points"))
     )
-    # The projects app's SPC reading, cached by each measure's revision.
-    readings = measures_spc(measures)
+    # The projects app's stored SPC readings, at each measure's revision.
+    readings = measure_readings(measures)
     return Evidence(
         aim_set=bool(project.aim_statement.strip() or project.aim_what.strip()),
         team_size=project.members.count(),
@@ -205,7 +205,7 @@ def progress_evidence(*, project: Project) -> Evidence:
         measures=[
             measure_evidence(
                 measure=m,
-                spc=readings.get(m.pk),
+                reading=readings.get(m.pk),
                 testing_since=testing_since,
                 aim_target=project.aim_target,
             )

@@ -20,8 +20,9 @@ from django.utils.safestring import mark_safe
 
 from projects.chart_svg import render_chart_svg
 from projects.chart_words import chart_words, period_words, strongest_rule, value_words
+from projects.models import Measure
 from projects.portfolio_pages import ensure_portfolio_reader, headline_measure, walk
-from projects.selectors import measure_chart, measure_list, measures_spc
+from projects.selectors import measure_chart, measure_list, measures_spc, measures_spc_summaries
 from projects.selectors.portfolio import portfolio
 
 # How the latest point's rule words a win: a shift or trend is sustained, fewer points
@@ -34,6 +35,7 @@ WIN_WORDS = {
 }
 WIN_ORDER = ("shift", "trend", "two_in_three", "astronomical")
 LISTED = 8
+POINT_TYPES = {"improving": "special_cause_improvement", "concern": "special_cause_concern"}
 
 
 def _bold_aims(request: HttpRequest, data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -91,21 +93,32 @@ def _aim_measures(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _signalled(request: HttpRequest, data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    """Projects whose outcome measures' latest point shows ``kind`` (improving or
-    concern), most recent first; wins worded by the strongest rule on that point (read
-    from the few listed measures' SPC results)."""
-    found = []
-    for project in data["signalled_projects"]:
-        for measure in project[kind]:
-            found.append({"project": project, "measure": measure})
-    found.sort(key=lambda item: item["measure"]["latest_period"] or "", reverse=True)
-    found = found[:LISTED]
+    """Projects whose outcome measure's latest point shows ``kind`` (improving or
+    concern), most recent first as the portfolio lists them, each with that measure; wins
+    worded by the strongest rule on that point (read from the few listed measures' SPC
+    results). A fixed number of queries: the listed projects are at most ``LISTED``."""
+    projects = {project["id"]: project for project in data[kind]["top"][:LISTED]}
+    point_type = POINT_TYPES[kind]
+    outcomes = list(
+        measure_list(user=request.user).filter(
+            project_id__in=list(projects), type=Measure.Type.OUTCOME
+        )
+    )
+    readings = measures_spc_summaries(outcomes)
+    showing: dict[int, Measure] = {}
+    for measure in outcomes:
+        if (readings.get(measure.pk) or {}).get("point_type") == point_type:
+            showing.setdefault(measure.project_id, measure)
+    found = [
+        {"project": project, "measure": showing[project_id]}
+        for project_id, project in projects.items()
+        if project_id in showing
+    ]
     if kind == "improving":
-        ids = [item["measure"]["id"] for item in found]
-        results = measures_spc(list(measure_list(user=request.user).filter(pk__in=ids)))
+        results = measures_spc([item["measure"] for item in found])
         for item in found:
-            spc = results.get(item["measure"]["id"])
-            rule = strongest_rule(spc["points"][-1]) if spc else item["measure"]["signal"]
+            spc = results.get(item["measure"].pk)
+            rule = strongest_rule(spc["points"][-1]) if spc else None
             item["words"] = WIN_WORDS.get(rule or "", "a signal")
             item["strength"] = WIN_ORDER.index(rule) if rule in WIN_ORDER else len(WIN_ORDER)
         found.sort(key=lambda item: item["strength"])

@@ -242,7 +242,7 @@ class MeasureSummaryFilter(UserFilterSet):
         field_name="project__status", choices=Project.Status.choices
     )
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
-    # Read from the measures' SPC summaries, so applied last, to what the others left.
+    # Read from the measures' stored readings, current ones only (misses are renewed).
     variation_icon = django_filters.MultipleChoiceFilter(
         method="filter_icon",
         choices=[*((icon, icon) for icon in ICONS), ("none", "none")],
@@ -261,14 +261,14 @@ class MeasureSummaryFilter(UserFilterSet):
     def filter_icon(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         if not value:
             return queryset
-        # The icons live in the SPC summaries (cached per revision), not in a column.
-        from projects.selectors.measure_table import MEASURE_FIELDS
-        from projects.selectors.spc import measures_spc_summaries
+        # Readings live in projects.selectors, which imports these filters: import here.
+        from projects.selectors.readings import reading_current, readings_renew_missing
 
-        measures = list(queryset.only(*MEASURE_FIELDS).order_by())
-        summaries = measures_spc_summaries(measures)
-        wanted = {None if icon == "none" else icon for icon in value}
-        return queryset.filter(pk__in=[m.pk for m in measures if summaries[m.pk][name] in wanted])
+        readings_renew_missing(queryset)
+        wanted = Q(**{f"reading__{name}__in": [icon for icon in value if icon != "none"]})
+        if "none" in value:  # no chart yet (or no target): stored as an empty icon
+            wanted |= Q(**{f"reading__{name}": ""})
+        return queryset.filter(reading_current()).filter(wanted)
 
     def _of_aims(self, queryset: QuerySet, aim_ids: list[int]) -> QuerySet:
         return queryset.filter(Q(aim_id__in=aim_ids) | Q(project_id__in=_projects_of_aims(aim_ids)))

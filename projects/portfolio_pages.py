@@ -131,7 +131,6 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
     attach_charts(request.user, shown)
     for node in shown:
         node["counts"] = counts(node)
-    improving = [p for p in data["signalled_projects"] if p["improving"]]
     return render(
         request,
         "projects/desk/portfolio.html",
@@ -141,8 +140,8 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
             "aims": aims,
             "totals": counts(data),
             "total": data["projects"]["total"],
-            "improving": len(improving),
-            "adopted": len(data["adopted_changes"]),
+            "improving": data["improving"]["count"],
+            "adopted": data["adopted_changes"]["count"],
             "unlinked": data["not_linked_to_an_aim"]["total"],
         },
     )

@@ -1,6 +1,7 @@
 """What needs a coach now: the facts behind nudges and the caseload, found in batches.
 
-Each finder reads all of the organisations' state (or only ``project_ids``) in one or two
+Each finder reads all of the organisations' state (or only ``project_ids``, or only some
+``organisation_ids``: the nightly jobs run one task per organisation) in one or two
 queries, pre-filtering in SQL by the most eager threshold of any organisation and then
 applying each organisation's own.
 """
@@ -11,15 +12,16 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Max, QuerySet
+from django.db.models import Case, F, Max, OuterRef, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from notifications.rules.thresholds import ThresholdBook
 from pdsa.models import Cycle
 from projects.lifecycle import LIVE
-from projects.models import Measure, Project
+from projects.models import DataPoint, Measure, Project
 from projects.periods import ended_periods, next_period, period_start
+from projects.selectors import reading_current
 
 # Enough to say "6 months missing" truthfully without counting a decade of days.
 MOST_PERIODS_COUNTED = 120
@@ -66,12 +68,27 @@ class DataGap:
     project_title: str
 
 
-def _only(rows: QuerySet, field: str, project_ids: Collection[int] | None) -> QuerySet:
-    return rows if project_ids is None else rows.filter(**{f"{field}__in": list(project_ids)})
+def _only(
+    rows: QuerySet,
+    field: str,
+    project_ids: Collection[int] | None,
+    organisation_ids: Collection[int] | None = None,
+    organisation_field: str = "project__organisation_id",
+) -> QuerySet:
+    """Narrow ``rows`` to some projects (by ``field``) and some organisations."""
+    if project_ids is not None:
+        rows = rows.filter(**{f"{field}__in": list(project_ids)})
+    if organisation_ids is not None:
+        rows = rows.filter(**{f"{organisation_field}__in": list(organisation_ids)})
+    return rows
 
 
 def find_stalls(
-    *, now: datetime, thresholds: ThresholdBook, project_ids: Collection[int] | None = None
+    *,
+    now: datetime,
+    thresholds: ThresholdBook,
+    project_ids: Collection[int] | None = None,
+    organisation_ids: Collection[int] | None = None,
 ) -> list[Stall]:
     """Active projects with no cycle, data or update for their organisation's stall_days.
     The last activity is ``last_activity_at``, or the last update when there was none."""
@@ -83,7 +100,9 @@ def find_stalls(
         .values_list("id", "organisation_id", "title", "stalled_since")
     )
     stalls = []
-    for project_id, org_id, title, since in _only(rows, "id", project_ids):
+    for project_id, org_id, title, since in _only(
+        rows, "id", project_ids, organisation_ids, "organisation_id"
+    ):
         threshold = thresholds[org_id].stall_days
         if now - since >= timedelta(days=threshold):
             stalls.append(Stall(project_id, org_id, title, since, (now - since).days, threshold))
@@ -102,7 +121,11 @@ CYCLE_FIELDS = (
 
 
 def find_overdue_cycles(
-    *, now: datetime, thresholds: ThresholdBook, project_ids: Collection[int] | None = None
+    *,
+    now: datetime,
+    thresholds: ThresholdBook,
+    project_ids: Collection[int] | None = None,
+    organisation_ids: Collection[int] | None = None,
 ) -> list[LateCycle]:
     """Cycles still in Do their organisation's overdue_days or more past the planned end."""
     today = timezone.localdate(now)
@@ -112,7 +135,7 @@ def find_overdue_cycles(
     ).values_list("planned_end", *CYCLE_FIELDS)
     late = []
     for planned_end, cycle_id, number, title, owner, project_id, org_id, project in _only(
-        rows, "project_id", project_ids
+        rows, "project_id", project_ids, organisation_ids
     ):
         threshold = thresholds[org_id].overdue_days
         days = (today - planned_end).days
@@ -135,7 +158,11 @@ def find_overdue_cycles(
 
 
 def find_studies_pending(
-    *, now: datetime, thresholds: ThresholdBook, project_ids: Collection[int] | None = None
+    *,
+    now: datetime,
+    thresholds: ThresholdBook,
+    project_ids: Collection[int] | None = None,
+    organisation_ids: Collection[int] | None = None,
 ) -> list[LateCycle]:
     """Cycles that entered Study their organisation's study_pending_days or more ago and
     still have no learning written."""
@@ -148,7 +175,7 @@ def find_studies_pending(
     ).values_list("stage_changed_at", *CYCLE_FIELDS)
     pending = []
     for since, cycle_id, number, title, owner, project_id, org_id, project in _only(
-        rows, "project_id", project_ids
+        rows, "project_id", project_ids, organisation_ids
     ):
         threshold = thresholds[org_id].study_pending_days
         if now - since >= timedelta(days=threshold):
@@ -170,18 +197,36 @@ def find_studies_pending(
 
 
 def find_data_gaps(
-    *, now: datetime, thresholds: ThresholdBook, project_ids: Collection[int] | None = None
+    *,
+    now: datetime,
+    thresholds: ThresholdBook,
+    project_ids: Collection[int] | None = None,
+    organisation_ids: Collection[int] | None = None,
 ) -> list[DataGap]:
     """Measures with a frequency and no point for their organisation's missing_periods.
 
     A period is missing once it has ended: monthly data for January is missing from
     1 February. A measure with no data at all counts from the period it was set up in.
+    The last period is the measure's stored reading's, written with its data; only a
+    measure whose reading is not current has its data points read.
     """
     today = timezone.localdate(now)
+    last_point = (
+        DataPoint.objects.filter(measure=OuterRef("pk"))
+        .order_by()
+        .values("measure")
+        .annotate(last=Max("period"))
+        .values("last")
+    )
     rows = (
         Measure.objects.filter(project__status__in=LIVE)
         .exclude(frequency="")
-        .annotate(last_period=Max("data_points__period"))
+        .annotate(
+            last_period=Case(
+                When(reading_current(), then=F("reading__latest_period")),
+                default=Subquery(last_point),
+            )
+        )
         .values_list(
             "id",
             "name",
@@ -195,7 +240,7 @@ def find_data_gaps(
     )
     gaps = []
     for measure_id, name, frequency, created, last, project_id, org_id, project in _only(
-        rows, "project_id", project_ids
+        rows, "project_id", project_ids, organisation_ids, "organisation_id"
     ):
         first = (
             next_period(period_start(last, frequency), frequency)

@@ -43,7 +43,8 @@ from notifications.rules.team import Role
 from notifications.rules.thresholds import ThresholdBook
 from notifications.rules.words import periods, plural
 from projects.lifecycle import OPEN
-from projects.models import Measure, Project, ProjectMember
+from projects.models import Measure, MeasureReading, Project, ProjectMember
+from projects.selectors import READING_SUMMARY_FIELDS
 
 STRENGTH_WORDS = {
     ev.SUSTAINED: "sustained improvement",
@@ -79,31 +80,36 @@ MEASURE_FIELDS = (
     "fix_after_n_points",
     "revision",
     "created_at",
+    *READING_SUMMARY_FIELDS,
+    "reading__win",
 )
 
 
 @dataclass(frozen=True)
 class MeasureOnChart:
-    """A measure of a caseload project and the icons of its latest point (None without a
-    chart yet: fewer than two points)."""
+    """A measure of a caseload project and its stored reading (None without a chart yet:
+    fewer than two points)."""
 
     measure_id: int
     name: str
     type: str
     target: float | None
-    spc: dict[str, Any] | None
+    reading: MeasureReading | None
 
     @property
     def variation_icon(self) -> str | None:
-        return self.spc["variation_icon"] if self.spc else None
+        return self.reading.variation_icon if self.reading else None
 
     @property
     def assurance_icon(self) -> str | None:
-        return self.spc["assurance_icon"] if self.spc else None
+        return (self.reading.assurance_icon or None) if self.reading else None
 
     @property
     def latest_point(self) -> dict[str, Any] | None:
-        return self.spc["points"][-1] if self.spc else None
+        """The latest point's period and plotted value."""
+        if self.reading is None:
+            return None
+        return {"x": self.reading.latest_period.isoformat(), "value": self.reading.latest_value}
 
 
 @dataclass(frozen=True)
@@ -292,8 +298,8 @@ def coach_caseloads(
     """Each coach's open projects by (coach id, organisation id), most in need first.
 
     A constant number of queries however many projects: the assignments with their
-    projects, one per kind of attention, then (per 2,000 projects) the measures, their SPC
-    readings (cached by revision, else one batch) and which wins were celebrated.
+    projects, one per kind of attention, then (per 2,000 projects) the measures with
+    their stored SPC readings and which wins were celebrated.
     """
     # A coach who left the project's organisation has left its caseload too, as they are
     # no longer nudged about it.
@@ -357,21 +363,22 @@ def _gather_signals(entries: dict[int, CaseloadEntry]) -> None:
     for batch in chunked(list(entries)):
         measures += list(
             Measure.objects.filter(project_id__in=batch)
+            .select_related("reading")
             .only(*MEASURE_FIELDS)
             .order_by("project_id", "name", "id")
         )
-    results = ev.spc_by_measure(measures)
+    readings = ev.readings_by_measure(measures)
     wins = []
     for measure in measures:
         entry = entries[measure.project_id]
-        result = results.get(measure.pk)
-        on_chart = MeasureOnChart(measure.pk, measure.name, measure.type, measure.target, result)
+        stored = readings.get(measure.pk)
+        on_chart = MeasureOnChart(measure.pk, measure.name, measure.type, measure.target, stored)
         entry.measures.append(on_chart)
-        if result is None:
+        if stored is None:
             continue
-        if ev.shows_concern(result):
+        if ev.shows_concern(stored):
             entry.concerns.append(on_chart)
-        reading = ev.improvement_reading(result)
+        reading = ev.improvement_reading(stored)
         if reading is not None:
             wins.append((entry, Win(measure.pk, measure.name, reading)))
     told = celebrated_at(win for _, win in wins)

@@ -24,7 +24,7 @@ from notifications.rules.words import day, number, plural
 from pdsa.models import Cycle
 from pdsa.selectors import cycles_change_started_on
 from projects.lifecycle import LIVE
-from projects.models import ImprovementDirection, Measure, Project
+from projects.models import ImprovementDirection, Measure, MeasureReading, Project
 from projects.selectors import ImprovementSignal, improvement_since
 
 BETTER = {ImprovementDirection.INCREASE: "above", ImprovementDirection.DECREASE: "below"}
@@ -91,30 +91,33 @@ def aim_met_wording(measure: Measure, project_title: str, reading: ev.Reading) -
     )
 
 
-def measure_wins(measures: Sequence[Measure], results: Mapping[int, dict]) -> list[Draft]:
-    """Improvement signals and aims met on these (project) measures' latest points."""
-    found: list[tuple[Measure, str, str, str, str, ev.Reading, dict]] = []
+def measure_wins(
+    measures: Sequence[Measure], readings: Mapping[int, MeasureReading]
+) -> list[Draft]:
+    """Improvement signals and aims met on these (project) measures' latest points, from
+    their stored readings (``evidence.readings_by_measure``)."""
+    found: list[tuple[Measure, str, str, str, str, ev.Reading, MeasureReading]] = []
     for measure in measures:
-        result = results.get(measure.pk)
-        if measure.project_id is None or result is None:
+        stored = readings.get(measure.pk)
+        if measure.project_id is None or stored is None:
             continue
         if measure.project.status not in LIVE:
             continue
-        reading = ev.improvement_reading(result)
+        reading = ev.improvement_reading(stored)
         if reading is not None:
             title, body = signal_wording(measure, reading)
             found.append(
-                (measure, Kind.SIGNAL, reading.celebration_period, title, body, reading, result)
+                (measure, Kind.SIGNAL, reading.celebration_period, title, body, reading, stored)
             )
         if measure.type == Measure.Type.OUTCOME:
-            met = ev.aim_met_reading(result, measure)
+            met = ev.aim_met_reading(stored)
             if met is not None:
                 title, body = aim_met_wording(measure, measure.project.title, met)
                 period = f"measure:{measure.pk}:group:{met.group_start}"
-                found.append((measure, Kind.AIM_MET, period, title, body, met, result))
+                found.append((measure, Kind.AIM_MET, period, title, body, met, stored))
     team = team_by_project([measure.project_id for measure, *_ in found])
     drafts: list[Draft] = []
-    for measure, kind, period, title, body, reading, result in found:
+    for measure, kind, period, title, body, reading, stored in found:
         subject = (
             ("project", measure.project_id) if kind == Kind.AIM_MET else ("measure", measure.pk)
         )
@@ -130,7 +133,7 @@ def measure_wins(measures: Sequence[Measure], results: Mapping[int, dict]) -> li
             title=title,
             body=body,
             link=links.measure_link(measure.project_id, measure.pk),
-            evidence={**reading.as_evidence(result, measure), "measure": measure.name},
+            evidence={**reading.as_evidence(stored, measure), "measure": measure.name},
         )
     return drafts
 
@@ -146,14 +149,14 @@ def adopted_changes(cycles: Iterable[Cycle]) -> list[Draft]:
     """
     cycles = [cycle for cycle in cycles if cycle.decision == Cycle.Decision.ADOPT]
     measures = [m for cycle in cycles for m in cycle.measures.all()]
-    results = ev.spc_by_measure(list({m.pk: m for m in measures}.values()))
+    readings = ev.readings_by_measure(list({m.pk: m for m in measures}.values()))
     started = cycles_change_started_on(cycles)
     team = team_by_project([cycle.project_id for cycle in cycles])
     drafts: list[Draft] = []
     for cycle in cycles:
         change = cycle.change_idea.title if cycle.change_idea_id else cycle.title
         since = started[cycle.pk]
-        signal = _strongest_since(cycle.measures.all(), results, since)
+        signal = _strongest_since(cycle.measures.all(), readings, since)
         title = f"Change adopted: {change}"
         if signal is None:
             body = (
@@ -175,7 +178,7 @@ def adopted_changes(cycles: Iterable[Cycle]) -> list[Draft]:
                 f"({ADOPTION_RULE_WORDS[signal.rule]} from {signal.started:%b %Y}). Well "
                 "done: a tested change with evidence behind it."
             )
-            result = results[measure.pk]
+            stored = readings[measure.pk]
             evidence = {
                 "strength": strength,
                 "rule": signal.rule,
@@ -183,9 +186,9 @@ def adopted_changes(cycles: Iterable[Cycle]) -> list[Draft]:
                 "point_type": signal.point_type,
                 "signal_started": signal.started.isoformat(),
                 "change_started": since.isoformat(),
-                "chart": result.get("chart"),
-                "variation_icon": result.get("variation_icon"),
-                "assurance_icon": result.get("assurance_icon"),
+                "chart": measure.chart_type,
+                "variation_icon": stored.variation_icon or None,
+                "assurance_icon": stored.assurance_icon or None,
                 "target": measure.target,
                 "revision": measure.revision,
                 "measure": measure.name,
@@ -216,14 +219,18 @@ def _strength_since(signal: ImprovementSignal) -> str:
 
 
 def _strongest_since(
-    measures: Iterable[Measure], results: Mapping[int, dict], since: date
+    measures: Iterable[Measure], readings: Mapping[int, MeasureReading], since: date
 ) -> ImprovementSignal | None:
     """The linked measure whose improvement since ``since`` is strongest (sustained before
     early, then the earliest to start), or None."""
     signals = [
         signal
         for measure in measures
-        if (signal := improvement_since(measure=measure, spc=results.get(measure.pk), since=since))
+        if (
+            signal := improvement_since(
+                measure=measure, reading=readings.get(measure.pk), since=since
+            )
+        )
     ]
     order = [ev.SUSTAINED, ev.EARLY]
     signals.sort(key=lambda signal: (order.index(_strength_since(signal)), signal.started))

@@ -10,6 +10,7 @@ the week.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from django.utils import timezone
@@ -32,14 +33,18 @@ def iso_week(now: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-def weekly_digests(*, now: datetime, thresholds: ThresholdBook) -> list[Draft]:
-    """A digest for each coach whose digest weekday has come this ISO week."""
+def weekly_digests(
+    *, now: datetime, thresholds: ThresholdBook, organisation_ids: Collection[int] | None = None
+) -> list[Draft]:
+    """A digest for each coach whose digest weekday has come this ISO week (for their
+    caseloads in ``organisation_ids`` only, when given)."""
     today = timezone.localdate(now)
-    coach_ids = set(
-        ProjectMember.objects.filter(
-            role=Role.COACH, project__status__in=OPEN, user__is_active=True
-        ).values_list("user_id", flat=True)
+    coaching = ProjectMember.objects.filter(
+        role=Role.COACH, project__status__in=OPEN, user__is_active=True
     )
+    if organisation_ids is not None:
+        coaching = coaching.filter(project__organisation_id__in=list(organisation_ids))
+    coach_ids = set(coaching.values_list("user_id", flat=True))
     weekdays = dict(
         Preference.objects.filter(user_id__in=coach_ids).values_list("user_id", "digest_weekday")
     )
@@ -47,7 +52,9 @@ def weekly_digests(*, now: datetime, thresholds: ThresholdBook) -> list[Draft]:
     if not due:
         return []
     week = iso_week(now)
-    caseloads = coach_caseloads(now=now, thresholds=thresholds, coach_ids=due)
+    caseloads = coach_caseloads(
+        now=now, thresholds=thresholds, coach_ids=due, organisation_ids=organisation_ids
+    )
     return [
         digest_draft(coach_id=coach_id, organisation_id=org_id, week=week, caseload=caseload)
         for (coach_id, org_id), caseload in caseloads.items()

@@ -1,5 +1,9 @@
 """What the SPC engine says about a measure, read as evidence for a celebration.
 
+Read from the measure's stored reading (``projects.selectors.measure_readings``), which
+the projects app computes with every change of data by the rules of
+``projects.spc_summary``; here they are named for celebrations and the caseload.
+
 A "real win" (SPC.md) is special-cause improvement in the latest rebase group, and the
 words claim no more than the rule that fired:
 
@@ -21,22 +25,36 @@ from dataclasses import dataclass
 from typing import Any
 
 from backend.batches import chunked
-from projects.models import ImprovementDirection, Measure
-from projects.selectors import measures_spc
-from projects.spc import DEFAULT_OPTIONS
+from projects.models import Measure, MeasureReading
+from projects.selectors import measure_readings
+from projects.spc_summary import (
+    CONCERN,
+    CONSISTENT_PASS,
+    EARLY,
+    IMPROVEMENT,
+    SHIFT_POINTS,
+    STRENGTH_OF_RULE,
+    SUSTAINED,
+    SUSTAINED_BEYOND_TARGET,
+    UNUSUAL,
+)
 
-IMPROVEMENT = "special_cause_improvement"
-CONCERN = "special_cause_concern"
-
-SUSTAINED = "sustained"
-EARLY = "early"
-UNUSUAL = "unusual"
-# Strongest first: the order in which a point's rules are read.
-STRENGTH_OF_RULE = {"shift": SUSTAINED, "trend": SUSTAINED, "two_in_three": EARLY}
-
-CONSISTENT_PASS = "consistent_pass"
-SUSTAINED_BEYOND_TARGET = "sustained_beyond_target"
-SHIFT_POINTS = DEFAULT_OPTIONS["shift_points"]
+__all__ = [
+    "CONCERN",
+    "CONSISTENT_PASS",
+    "EARLY",
+    "IMPROVEMENT",
+    "SHIFT_POINTS",
+    "STRENGTH_OF_RULE",
+    "SUSTAINED",
+    "SUSTAINED_BEYOND_TARGET",
+    "UNUSUAL",
+    "Reading",
+    "aim_met_reading",
+    "improvement_reading",
+    "readings_by_measure",
+    "shows_concern",
+]
 
 
 @dataclass(frozen=True)
@@ -61,7 +79,7 @@ class Reading:
             return f"point:{self.x}"
         return f"group:{self.group_start}:{self.strength}"
 
-    def as_evidence(self, result: dict[str, Any], measure: Measure) -> dict[str, Any]:
+    def as_evidence(self, reading: MeasureReading, measure: Measure) -> dict[str, Any]:
         return {
             "strength": self.strength,
             "rule": self.rule,
@@ -72,120 +90,42 @@ class Reading:
             "lower": self.lower,
             "upper": self.upper,
             "run_length": self.run_length,
-            "chart": result.get("chart"),
-            "variation_icon": result.get("variation_icon"),
-            "assurance_icon": result.get("assurance_icon"),
+            "chart": measure.chart_type,
+            "variation_icon": reading.variation_icon or None,
+            "assurance_icon": reading.assurance_icon or None,
             "target": measure.target,
             "revision": measure.revision,
         }
 
 
-def spc_by_measure(measures: Sequence[Measure]) -> dict[int, dict[str, Any]]:
-    """The SPC result of each measure that can be charted, by measure id, through the
-    projects app's selector: cached per (measure, revision), so every reader (charts,
-    caseload, celebrations) shares one computation per change of data."""
-    results: dict[int, dict[str, Any]] = {}
+def readings_by_measure(measures: Sequence[Measure]) -> dict[int, MeasureReading]:
+    """The stored reading of each measure that can be charted, by measure id: current
+    (renewed where a bulk load left none), so every reader (charts, caseload,
+    celebrations) reads one computation per change of data."""
+    readings: dict[int, MeasureReading] = {}
     for batch in chunked(list(measures)):
-        results.update({mid: result for mid, result in measures_spc(batch).items() if result})
-    return results
+        readings.update(
+            {mid: reading for mid, reading in measure_readings(batch).items() if reading.charted}
+        )
+    return readings
 
 
-def latest_group_points(result: dict[str, Any]) -> list[dict[str, Any]]:
-    points = result.get("points") or []
-    if not points:
-        return []
-    group = points[-1]["group"]
-    tail = []
-    for point in reversed(points):
-        if point["group"] != group:
-            break
-        tail.append(point)
-    tail.reverse()
-    return tail
+def _claim(stored: dict[str, Any] | None) -> Reading | None:
+    return None if stored is None else Reading(**stored)
 
 
-def _group_start(result: dict[str, Any], group: int) -> str:
-    for summary in result.get("groups") or []:
-        if summary["group"] == group:
-            return str(summary["start"])
-    return ""
-
-
-def _run_length(points: list[dict[str, Any]], rule: str) -> int:
-    length = 0
-    for point in reversed(points):
-        if rule not in point["rules"]:
-            break
-        length += 1
-    return length
-
-
-def improvement_reading(result: dict[str, Any]) -> Reading | None:
+def improvement_reading(reading: MeasureReading) -> Reading | None:
     """How strong the special-cause improvement on the latest point is; None if there is none."""
-    points = latest_group_points(result)
-    if not points or points[-1]["point_type"] != IMPROVEMENT:
-        return None
-    latest = points[-1]
-    rules = latest["rules"]
-    rule = next((name for name in STRENGTH_OF_RULE if name in rules), None)
-    if rule is None and "astronomical" not in rules:
-        return None
-    rule = rule or "astronomical"
-    return Reading(
-        strength=STRENGTH_OF_RULE.get(rule, UNUSUAL),
-        rule=rule,
-        group_start=_group_start(result, latest["group"]),
-        x=str(latest["x"]),
-        value=latest["value"],
-        centre=latest["centre"],
-        lower=latest["lower"],
-        upper=latest["upper"],
-        run_length=_run_length(points, rule),
-    )
+    return _claim(reading.win)
 
 
-def shows_concern(result: dict[str, Any]) -> bool:
+def shows_concern(reading: MeasureReading) -> bool:
     """Whether the latest point is special-cause concern."""
-    points = result.get("points") or []
-    return bool(points) and points[-1]["point_type"] == CONCERN
+    return reading.point_type == CONCERN
 
 
-def meets(value: float, target: float, direction: str) -> bool:
-    if direction == ImprovementDirection.INCREASE:
-        return value >= target
-    return value <= target
-
-
-def aim_met_reading(result: dict[str, Any], measure: Measure) -> Reading | None:
-    """Whether the data show the measure's target met by SPC, not by one good point."""
-    direction = measure.improvement_direction
-    if measure.target is None or direction == ImprovementDirection.NEUTRAL:
-        return None
-    points = latest_group_points(result)
-    if not points:
-        return None
-    latest = points[-1]
-    if result.get("assurance_icon") == CONSISTENT_PASS:
-        strength, rule, run = CONSISTENT_PASS, "assurance", len(points)
-    else:
-        reading = improvement_reading(result)
-        tail = points[-SHIFT_POINTS:]
-        if (
-            reading is None
-            or reading.strength != SUSTAINED
-            or len(tail) < SHIFT_POINTS
-            or not all(meets(p["value"], measure.target, direction) for p in tail)
-        ):
-            return None
-        strength, rule, run = SUSTAINED_BEYOND_TARGET, reading.rule, reading.run_length
-    return Reading(
-        strength=strength,
-        rule=rule,
-        group_start=_group_start(result, latest["group"]),
-        x=str(latest["x"]),
-        value=latest["value"],
-        centre=latest["centre"],
-        lower=latest["lower"],
-        upper=latest["upper"],
-        run_length=run,
-    )
+def aim_met_reading(reading: MeasureReading) -> Reading | None:
+    """Whether the data show the measure's target met by SPC, not by one good point: the
+    latest group's limits all on the better side of the target (``consistent_pass``), or
+    a sustained shift or trend whose last points all meet the target."""
+    return _claim(reading.evidence.get("aim_met"))

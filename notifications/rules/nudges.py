@@ -7,6 +7,7 @@ and again only if it ends and comes back.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from django.utils import timezone
@@ -20,10 +21,14 @@ from notifications.rules.thresholds import ThresholdBook
 from notifications.rules.words import day, periods, plural
 
 
-def stalled_projects(*, now: datetime, thresholds: ThresholdBook) -> list[Draft]:
+def stalled_projects(
+    *, now: datetime, thresholds: ThresholdBook, organisation_ids: Collection[int] | None = None
+) -> list[Draft]:
     """An active project with no cycle, data or update for [21] days: its coaches and lead,
     once per stall."""
-    stalls = attention.find_stalls(now=now, thresholds=thresholds)
+    stalls = attention.find_stalls(
+        now=now, thresholds=thresholds, organisation_ids=organisation_ids
+    )
     team = team_by_project([s.project_id for s in stalls], roles=[Role.COACH, Role.LEAD])
     drafts: list[Draft] = []
     for stall in stalls:
@@ -53,10 +58,14 @@ def stalled_projects(*, now: datetime, thresholds: ThresholdBook) -> list[Draft]
     return drafts
 
 
-def overdue_cycles(*, now: datetime, thresholds: ThresholdBook) -> list[Draft]:
+def overdue_cycles(
+    *, now: datetime, thresholds: ThresholdBook, organisation_ids: Collection[int] | None = None
+) -> list[Draft]:
     """A cycle still in Do [7] days past its planned end: its owner (or the lead) and the
     project's coaches, once per planned end."""
-    late = attention.find_overdue_cycles(now=now, thresholds=thresholds)
+    late = attention.find_overdue_cycles(
+        now=now, thresholds=thresholds, organisation_ids=organisation_ids
+    )
     team = team_by_project([c.project_id for c in late], roles=[Role.COACH, Role.LEAD])
     drafts: list[Draft] = []
     for cycle in late:
@@ -88,10 +97,14 @@ def overdue_cycles(*, now: datetime, thresholds: ThresholdBook) -> list[Draft]:
     return drafts
 
 
-def missing_data(*, now: datetime, thresholds: ThresholdBook) -> list[Draft]:
+def missing_data(
+    *, now: datetime, thresholds: ThresholdBook, organisation_ids: Collection[int] | None = None
+) -> list[Draft]:
     """A measure with a frequency and no data point for [2] of its periods: the project lead
     (or its coaches when it has no lead), once per gap."""
-    gaps = attention.find_data_gaps(now=now, thresholds=thresholds)
+    gaps = attention.find_data_gaps(
+        now=now, thresholds=thresholds, organisation_ids=organisation_ids
+    )
     team = team_by_project([g.project_id for g in gaps], roles=[Role.LEAD, Role.COACH])
     drafts: list[Draft] = []
     for gap in gaps:
@@ -125,10 +138,14 @@ def missing_data(*, now: datetime, thresholds: ThresholdBook) -> list[Draft]:
     return drafts
 
 
-def study_pending(*, now: datetime, thresholds: ThresholdBook) -> list[Draft]:
+def study_pending(
+    *, now: datetime, thresholds: ThresholdBook, organisation_ids: Collection[int] | None = None
+) -> list[Draft]:
     """A cycle whose Do finished (it entered Study) [7] days ago with no learning written:
     its owner, or the lead; once per time it entered Study."""
-    pending = attention.find_studies_pending(now=now, thresholds=thresholds)
+    pending = attention.find_studies_pending(
+        now=now, thresholds=thresholds, organisation_ids=organisation_ids
+    )
     team = team_by_project([c.project_id for c in pending], roles=[Role.LEAD])
     drafts: list[Draft] = []
     for cycle in pending:
@@ -161,6 +178,12 @@ def study_pending(*, now: datetime, thresholds: ThresholdBook) -> list[Draft]:
 NUDGE_RULES = (stalled_projects, overdue_cycles, missing_data, study_pending)
 
 
-def all_nudges(*, now: datetime, thresholds: ThresholdBook) -> list[Draft]:
-    """Every nudge the current state calls for."""
-    return [draft for rule in NUDGE_RULES for draft in rule(now=now, thresholds=thresholds)]
+def all_nudges(
+    *, now: datetime, thresholds: ThresholdBook, organisation_ids: Collection[int] | None = None
+) -> list[Draft]:
+    """Every nudge the current state calls for (in some organisations only)."""
+    return [
+        draft
+        for rule in NUDGE_RULES
+        for draft in rule(now=now, thresholds=thresholds, organisation_ids=organisation_ids)
+    ]

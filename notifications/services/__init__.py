@@ -28,6 +28,7 @@ from notifications.services.jobs import (
     measure_wins_detect,
     minute_slot,
     nudges_scan,
+    organisation_slot,
     reconcile,
     wins_detect,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "nudge_settings_update",
     "nudges_scan",
     "offer_tell_unit",
+    "organisation_slot",
     "preference_update",
     "preferences_for",
     "reconcile",

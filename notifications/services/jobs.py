@@ -5,7 +5,7 @@ them again (a redelivered task, a second beat, tomorrow's run) only fills in wha
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -16,7 +16,7 @@ from backend.batches import chunked
 from backend.models import Unit
 from notifications.models import JobRun
 from notifications.rules import celebrations, digest, nudges, thresholds_by_organisation
-from notifications.rules.evidence import spc_by_measure
+from notifications.rules.evidence import readings_by_measure
 from notifications.services.delivery import deliveries_sweep
 from notifications.services.writing import notifications_write
 from pdsa.models import Cycle
@@ -50,22 +50,42 @@ def daily_slot(now: datetime | None = None) -> str:
     return timezone.localdate(now or timezone.now()).isoformat()
 
 
+def organisation_slot(slot: str, organisation_id: int) -> str:
+    """One organisation's share of a periodic job's slot: each is claimed on its own, so a
+    redelivered or repeated task for one organisation does nothing."""
+    return f"{slot}/org-{organisation_id}"
+
+
 def minute_slot(now: datetime | None = None, every: int = 10) -> str:
     local = timezone.localtime(now or timezone.now())
     return local.replace(minute=local.minute // every * every).strftime("%Y-%m-%dT%H:%M")
 
 
-def nudges_scan(*, now: datetime | None = None) -> dict[str, int]:
-    """Nudge every stalled project, overdue cycle, data gap and pending study, once each."""
+def nudges_scan(
+    *, now: datetime | None = None, organisation_ids: Collection[int] | None = None
+) -> dict[str, int]:
+    """Nudge every stalled project, overdue cycle, data gap and pending study, once each
+    (in ``organisation_ids`` only, when given: the nightly run is one per organisation)."""
     now = now or timezone.now()
-    drafts = nudges.all_nudges(now=now, thresholds=thresholds_by_organisation())
+    drafts = nudges.all_nudges(
+        now=now,
+        thresholds=thresholds_by_organisation(organisation_ids),
+        organisation_ids=organisation_ids,
+    )
     return {"drafts": len(drafts), "created": notifications_write(drafts=drafts, now=now)}
 
 
-def digests_send(*, now: datetime | None = None) -> dict[str, int]:
-    """Each coach's weekly digest, on (or after) their digest weekday, once per ISO week."""
+def digests_send(
+    *, now: datetime | None = None, organisation_ids: Collection[int] | None = None
+) -> dict[str, int]:
+    """Each coach's weekly digest, on (or after) their digest weekday, once per ISO week
+    (of their caseloads in ``organisation_ids`` only, when given)."""
     now = now or timezone.now()
-    drafts = digest.weekly_digests(now=now, thresholds=thresholds_by_organisation())
+    drafts = digest.weekly_digests(
+        now=now,
+        thresholds=thresholds_by_organisation(organisation_ids),
+        organisation_ids=organisation_ids,
+    )
     return {"drafts": len(drafts), "created": notifications_write(drafts=drafts, now=now)}
 
 
@@ -73,7 +93,7 @@ def wins_detect(*, measures: list[Measure], now: datetime | None = None) -> int:
     """Celebrate improvement signals and aims met on these measures; returns how many new."""
     drafts = []
     for batch in chunked(measures, 1000):
-        drafts += celebrations.measure_wins(batch, spc_by_measure(batch))
+        drafts += celebrations.measure_wins(batch, readings_by_measure(batch))
     return notifications_write(drafts=drafts, now=now)
 
 
@@ -102,17 +122,31 @@ def cycle_adoption_celebrate(*, cycle_id: int) -> int:
 
 
 def reconcile(
-    *, now: datetime | None = None, lookback: timedelta = RECONCILE_LOOKBACK
+    *,
+    now: datetime | None = None,
+    lookback: timedelta = RECONCILE_LOOKBACK,
+    organisation_ids: Collection[int] | None = None,
 ) -> dict[str, int]:
     """Re-derive the celebrations that event messages would have made over ``lookback``:
-    measures whose data, rebases or options changed, and cycles adopted. What exists
-    already is left alone, so this only fills in what a lost message missed."""
+    measures whose data, rebases or options changed, and cycles adopted (in
+    ``organisation_ids`` only, when given). What exists already is left alone, so this
+    only fills in what a lost message missed."""
     now = now or timezone.now()
     since = now - lookback
+    points = DataPoint.objects.filter(updated_at__gte=since)
+    rebases = Rebase.objects.filter(created_at__gte=since)
+    changed = Measure.objects.filter(updated_at__gte=since)
+    cycles_adopted = _adopted_cycles().filter(decided_at__gte=since)
+    if organisation_ids is not None:
+        orgs = list(organisation_ids)
+        points = points.filter(measure__organisation_id__in=orgs)
+        rebases = rebases.filter(measure__organisation_id__in=orgs)
+        changed = changed.filter(organisation_id__in=orgs)
+        cycles_adopted = cycles_adopted.filter(project__organisation_id__in=orgs)
     measure_ids = (
-        set(DataPoint.objects.filter(updated_at__gte=since).values_list("measure_id", flat=True))
-        | set(Rebase.objects.filter(created_at__gte=since).values_list("measure_id", flat=True))
-        | set(Measure.objects.filter(updated_at__gte=since).values_list("id", flat=True))
+        set(points.values_list("measure_id", flat=True))
+        | set(rebases.values_list("measure_id", flat=True))
+        | set(changed.values_list("id", flat=True))
     )
     measures = []
     for batch in chunked(sorted(measure_ids)):
@@ -120,7 +154,7 @@ def reconcile(
             Measure.objects.filter(pk__in=batch, project__isnull=False).select_related("project")
         )
     wins = wins_detect(measures=measures, now=now)
-    cycles = list(_adopted_cycles().filter(decided_at__gte=since))
+    cycles = list(cycles_adopted)
     adopted = notifications_write(drafts=celebrations.adopted_changes(cycles), now=now)
     return {"measures": len(measures), "wins": wins, "cycles": len(cycles), "adopted": adopted}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.errors import forbid
+from backend.pagination import Pagination
 from backend.selectors import role_in
 from projects import selectors
 from projects.api.common import CSVRenderer, ErrorsAsJSONMixin
@@ -22,11 +23,17 @@ from projects.models import Measure
 from projects.selectors.measure_table import (
     measure_summary_csv,
     measure_summary_list,
+    measure_summary_page,
     measure_summary_rows,
 )
-from projects.selectors.portfolio import portfolio, portfolio_organisation_ids
+from projects.selectors.portfolio import (
+    portfolio,
+    portfolio_aim_projects,
+    portfolio_organisation_ids,
+)
 from projects.serializers.portfolio import (
     MeasureSummaryRowSerializer,
+    PortfolioAimProjectsSerializer,
     PortfolioQuerySerializer,
     PortfolioSerializer,
 )
@@ -57,17 +64,31 @@ class PortfolioView(APIView):
     """Are we on track against our aims? Each strategic aim in its cascade with its own
     measures (latest value against target, variation and assurance icons) and, over the
     cascade, projects by status, units covered, projects showing special-cause
-    improvement or concern, adopted changes and their spread. For leaders, the QI team
-    and administrators, over the organisations where they hold that role."""
+    improvement or concern and adopted changes (each a count and the top few, with a
+    link to the rest) and their spread. ``?aim=`` drills into one aim: the projects of
+    its cascade, paged (``show`` narrows them to those improving, of concern or with
+    adopted changes). For leaders, the QI team and administrators, over the
+    organisations where they hold that role."""
+
+    pagination_class = Pagination
 
     @extend_schema(
-        parameters=[PortfolioQuerySerializer], responses=PortfolioSerializer, tags=["portfolio"]
+        parameters=[PortfolioQuerySerializer],
+        responses=PolymorphicProxySerializer(
+            component_name="PortfolioOrAimProjects",
+            serializers=[PortfolioSerializer, PortfolioAimProjectsSerializer],
+            resource_type_field_name=None,
+        ),
+        tags=["portfolio"],
     )
     def get(self, request: Request) -> Response:
         query = PortfolioQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         organisation_id = query.validated_data.get("organisation")
         _ensure_portfolio_reader(request, organisation_id)
+        aim_id = query.validated_data.get("aim")
+        if aim_id is not None:
+            return self._aim_projects(request, aim_id, query.validated_data["show"])
         return Response(
             portfolio(
                 user=request.user,
@@ -76,6 +97,16 @@ class PortfolioView(APIView):
                 origin=_origin(request),
             )
         )
+
+    def _aim_projects(self, request: Request, aim_id: int, show: str) -> Response:
+        found = portfolio_aim_projects(
+            user=request.user, aim_id=aim_id, show=show, origin=_origin(request)
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(found.projects, request, view=self)
+        response = paginator.get_paginated_response(found.describe(page))
+        response.data = {"aim": found.aim, **response.data}
+        return response
 
 
 class MeasureSummaryView(ErrorsAsJSONMixin, ListAPIView):
@@ -119,5 +150,6 @@ class MeasureSummaryView(ErrorsAsJSONMixin, ListAPIView):
             filename = f"ripple-measure-summary-{timezone.localdate().isoformat()}.csv"
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
-        page = self.paginate_queryset(measures)
-        return self.get_paginated_response(measure_summary_rows(page, origin=origin))
+        ids = self.paginate_queryset(measures.values_list("pk", flat=True))
+        rows = measure_summary_rows(measure_summary_page(ids), origin=origin)
+        return self.get_paginated_response(rows)

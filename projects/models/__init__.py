@@ -12,6 +12,7 @@ from projects.models.diagram import ChangeIdea, Driver
 from projects.models.files import ProjectFile
 from projects.models.measures import DataPoint, Measure, MeasureDefinition, Rebase
 from projects.models.portfolio import Project, ProjectMember, StrategicAim
+from projects.models.readings import MeasureReading
 
 __all__ = [
     "RATIO_CHARTS",
@@ -23,6 +24,7 @@ __all__ = [
     "ImprovementDirection",
     "Measure",
     "MeasureDefinition",
+    "MeasureReading",
     "Project",
     "ProjectComment",
     "ProjectFile",

@@ -41,6 +41,7 @@ from projects.selectors.measures import (
     measure_definition_list,
     measure_get,
     measure_list,
+    points_since,
     rebase_list,
 )
 from projects.selectors.projects import (
@@ -52,13 +53,21 @@ from projects.selectors.projects import (
     project_list,
     project_member_list,
 )
+from projects.selectors.readings import (
+    READING_SUMMARY_FIELDS,
+    measure_reading_get,
+    measure_readings,
+    measures_spc_summaries,
+    reading_current,
+    reading_stale,
+    readings_compute,
+)
 from projects.selectors.similar import SimilarProject, project_similar, significant_words
 from projects.selectors.spc import (
     measure_spc,
     measure_spc_reading,
     measures_spc,
     measures_spc_readings,
-    measures_spc_summaries,
     spc_cache_key,
     spc_document,
 )
@@ -71,6 +80,7 @@ __all__ = [
     "PORTFOLIO_READER_ROLES",
     "PROJECT_CREATOR_ROLES",
     "PROJECT_REOPENER_ROLES",
+    "READING_SUMMARY_FIELDS",
     "ImprovementSignal",
     "SimilarProject",
     "aim_get",
@@ -99,6 +109,8 @@ __all__ = [
     "measure_definition_list",
     "measure_get",
     "measure_list",
+    "measure_reading_get",
+    "measure_readings",
     "measure_spc",
     "measure_spc_reading",
     "measure_summary",
@@ -106,6 +118,7 @@ __all__ = [
     "measures_spc_readings",
     "measures_spc_summaries",
     "object_history",
+    "points_since",
     "project_comment_list",
     "project_file_list",
     "project_files",
@@ -113,6 +126,9 @@ __all__ = [
     "project_list",
     "project_member_list",
     "project_similar",
+    "reading_current",
+    "reading_stale",
+    "readings_compute",
     "rebase_list",
     "significant_words",
     "spc_cache_key",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Max, Min, Prefetch, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from backend.filters import apply_filters
@@ -60,6 +61,31 @@ def measure_get(*, user: User, pk: int) -> Measure:
 def data_point_list(*, measure: Measure) -> QuerySet[DataPoint]:
     """A measure's data points in period order (the measure was already scoped)."""
     return DataPoint.objects.filter(measure=measure).select_related("created_by").order_by("period")
+
+
+def points_since(wanted: Iterable[tuple[int, date]]) -> dict[tuple[int, date], int]:
+    """How many data points each measure has from a date on, by (measure id, date): one
+    query, counting each distinct date in the database."""
+    wanted = set(wanted)
+    if not wanted:
+        return {}
+    dates = sorted({since for _, since in wanted})
+    counts = {
+        f"since_{index}": Count("id", filter=Q(period__gte=since))
+        for index, since in enumerate(dates)
+    }
+    rows = (
+        DataPoint.objects.filter(measure_id__in={measure_id for measure_id, _ in wanted})
+        .values("measure_id")
+        .order_by()
+        .annotate(**counts)
+    )
+    found = {
+        (row["measure_id"], since): row[f"since_{index}"]
+        for row in rows
+        for index, since in enumerate(dates)
+    }
+    return {pair: found.get(pair, 0) for pair in wanted}
 
 
 def rebase_list(*, measure: Measure) -> QuerySet[Rebase]:

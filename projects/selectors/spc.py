@@ -1,13 +1,11 @@
-"""SPC readings of measures: the engine's result, cached by (measure, revision).
+"""The engine's full result for a measure's chart, cached by (measure, revision).
 
 A measure's ``revision`` goes up with every change to its data, options or rebases, in
 the same transaction, so a result cached under (id, revision) can never be stale: a
 change makes a new key and the old entry simply ages out.
 
-Views over thousands of measures (the portfolio, the measure summary table) need only
-the latest point and the icons, so each measure also has a small *summary* cached under
-its own key at the same revision: reading 6,000 summaries moves a few hundred kilobytes
-from the cache instead of tens of megabytes of full results to unpickle.
+Only the chart endpoints need every point; every other view reads the measure's stored
+reading (``projects.selectors.readings``), which is small and never analysed on request.
 """
 
 from __future__ import annotations
@@ -51,11 +49,6 @@ def spc_cache_key(measure: Measure) -> str:
     return f"projects:spc:v{SPC_CACHE_VERSION}:{_revision_key(measure)}"
 
 
-def spc_summary_cache_key(measure: Measure) -> str:
-    """The cache key of a measure's SPC summary at its current revision."""
-    return f"projects:spc-summary:v{SPC_CACHE_VERSION}:{_revision_key(measure)}"
-
-
 def rebase_periods(periods: Sequence[date], rebases: Iterable[Rebase]) -> list[date]:
     """The data periods that start a new group: each rebase starts at the first period on
     or after its date; a rebase before the second point or after the last one has no
@@ -90,7 +83,26 @@ def spc_document(
     return {"chart": measure.chart_type, "points": document_points, "options": options}
 
 
-def _unavailable(points: Sequence[PointRow]) -> str | None:
+def series_data(
+    measure_ids: Sequence[int],
+) -> tuple[dict[int, list[PointRow]], dict[int, list[Rebase]]]:
+    """The data points (plain rows, in period order) and rebases of the measures: one
+    query for each per 10,000 measures."""
+    points: dict[int, list[PointRow]] = {measure_id: [] for measure_id in measure_ids}
+    rebases: dict[int, list[Rebase]] = {}
+    for start in range(0, len(measure_ids), IDS_PER_QUERY):
+        ids = measure_ids[start : start + IDS_PER_QUERY]
+        rows = DataPoint.objects.filter(measure_id__in=ids).order_by("measure_id", "period")
+        # Plain tuples, not model instances: a portfolio reads hundreds of thousands.
+        for measure_id, *fields in rows.values_list("measure_id", *PointRow._fields):
+            points[measure_id].append(PointRow(*fields))
+        for rebase in Rebase.objects.filter(measure_id__in=ids).order_by("starts_on"):
+            rebases.setdefault(rebase.measure_id, []).append(rebase)
+    return points, rebases
+
+
+def unavailable(points: Sequence[PointRow]) -> str | None:
+    """Why the points cannot be charted yet, or None."""
     if len(points) < MIN_POINTS:
         return f"A chart needs at least {MIN_POINTS} data points; this measure has {len(points)}."
     return None
@@ -132,21 +144,11 @@ def measures_spc_readings(measures: Sequence[Measure]) -> dict[int, dict[str, An
     missing = [measure for key, measure in keys.items() if key not in cached]
     if not missing:
         return readings
-    points: dict[int, list[PointRow]] = {measure.pk: [] for measure in missing}
-    rebases: dict[int, list[Rebase]] = {}
-    for start in range(0, len(missing), IDS_PER_QUERY):
-        ids = [measure.pk for measure in missing[start : start + IDS_PER_QUERY]]
-        rows = DataPoint.objects.filter(measure_id__in=ids).order_by("measure_id", "period")
-        # Plain tuples, not model instances: a portfolio reads hundreds of thousands.
-        for measure_id, *fields in rows.values_list("measure_id", *PointRow._fields):
-            points[measure_id].append(PointRow(*fields))
-        for rebase in Rebase.objects.filter(measure_id__in=ids).order_by("starts_on"):
-            rebases.setdefault(rebase.measure_id, []).append(rebase)
-
+    points, rebases = series_data([measure.pk for measure in missing])
     fresh: dict[int, dict[str, Any]] = {}
     documents = {}
     for measure in missing:
-        reason = _unavailable(points[measure.pk])
+        reason = unavailable(points[measure.pk])
         if reason:
             fresh[measure.pk] = {"spc": None, "reason": reason}
         else:
@@ -163,7 +165,7 @@ def measures_spc_readings(measures: Sequence[Measure]) -> dict[int, dict[str, An
 
 def measures_spc(measures: Sequence[Measure]) -> dict[int, dict[str, Any] | None]:
     """The SPC engine's result for each measure by id (None where it cannot be charted
-    yet), for portfolio and caseload views over many measures."""
+    yet): every point, for drawing charts."""
     return {
         measure_id: reading["spc"]
         for measure_id, reading in measures_spc_readings(measures).items()
@@ -179,78 +181,3 @@ def measure_spc(measure: Measure) -> dict[str, Any] | None:
     """The SPC engine's result for the measure's data and options, or None when it cannot
     be charted yet (fewer than two points)."""
     return measure_spc_reading(measure)["spc"]
-
-
-def _plotted(point: PointRow, chart_type: str) -> float | None:
-    """What a chart would plot for the point: the value, or numerator over denominator."""
-    if chart_type not in RATIO_CHARTS:
-        return point.value
-    if point.numerator is None or not point.denominator:
-        return None
-    return point.numerator / point.denominator
-
-
-def _summary(reading: dict[str, Any], points: Sequence[PointRow], chart_type: str) -> dict:
-    spc = reading["spc"]
-    if spc is not None:
-        latest = spc["points"][-1]
-        signalled = [p["x"] for p in spc["points"] if p["point_type"] != "common_cause"]
-        return {
-            "points": len(spc["points"]),
-            "latest_period": latest["x"],
-            "latest_value": latest["value"],
-            "point_type": latest["point_type"],
-            "signal": latest["signal"],
-            "variation_icon": spc["variation_icon"],
-            "assurance_icon": spc["assurance_icon"],
-            "signal_period": signalled[-1] if signalled else None,
-            "reason": None,
-        }
-    last = points[-1] if points else None
-    return {
-        "points": len(points),
-        "latest_period": last.period.isoformat() if last else None,
-        "latest_value": _plotted(last, chart_type) if last else None,
-        "point_type": None,
-        "signal": None,
-        "variation_icon": None,
-        "assurance_icon": None,
-        "signal_period": None,
-        "reason": reading["reason"],
-    }
-
-
-def measures_spc_summaries(measures: Sequence[Measure]) -> dict[int, dict[str, Any]]:
-    """Each measure's SPC summary by id: how many points, the latest period and plotted
-    value, that point's type and signal, the variation and assurance icons, the period of
-    the latest point showing special cause (``signal_period``), and the reason when there
-    is no chart yet (icons then None).
-
-    Summaries come from one ``get_many``; the misses are read through
-    ``measures_spc_readings`` (its cache, else one batch analysis), plus one query for
-    the latest point of those that cannot be charted. The icons are exactly the chart's.
-    """
-    keys = {spc_summary_cache_key(measure): measure for measure in measures}
-    cached = cache.get_many(list(keys))
-    summaries = {keys[key].pk: summary for key, summary in cached.items()}
-    missing = [measure for key, measure in keys.items() if key not in cached]
-    if not missing:
-        return summaries
-    readings = measures_spc_readings(missing)
-    uncharted = [measure.pk for measure in missing if readings[measure.pk]["spc"] is None]
-    points: dict[int, list[PointRow]] = {}
-    for start in range(0, len(uncharted), IDS_PER_QUERY):
-        rows = DataPoint.objects.filter(measure_id__in=uncharted[start : start + IDS_PER_QUERY])
-        for measure_id, *fields in rows.order_by("measure_id", "period").values_list(
-            "measure_id", *PointRow._fields
-        ):
-            points.setdefault(measure_id, []).append(PointRow(*fields))
-    fresh = {
-        measure.pk: _summary(readings[measure.pk], points.get(measure.pk, []), measure.chart_type)
-        for measure in missing
-    }
-    cache.set_many(
-        {spc_summary_cache_key(measure): fresh[measure.pk] for measure in missing},
-        timeout=SPC_CACHE_SECONDS,
-    )
-    return summaries | fresh

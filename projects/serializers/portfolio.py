@@ -10,6 +10,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from projects.models import Project
+from projects.selectors.portfolio import SHOW, TOP
 from projects.spc import ASSURANCE_ICONS, ICONS, POINT_TYPES, RULES
 
 
@@ -19,6 +20,16 @@ class PortfolioQuerySerializer(serializers.Serializer):
     )
     is_active = serializers.BooleanField(
         allow_null=True, default=None, help_text="Only active (or only past) aims."
+    )
+    aim = serializers.IntegerField(
+        required=False,
+        help_text="Drill into this aim: the projects of its cascade, paged (page, page_size).",
+    )
+    show = serializers.ChoiceField(
+        choices=SHOW,
+        default="all",
+        help_text="With aim: every project (by title), or only those improving, of concern "
+        "or with adopted changes (most recent first).",
     )
 
 
@@ -96,17 +107,6 @@ class SignalSerializer(serializers.Serializer):
     links = ChartLinksSerializer()
 
 
-class SignalledProjectSerializer(serializers.Serializer):
-    """A project whose outcome measures' latest point shows special cause."""
-
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    status = serializers.CharField()
-    unit = serializers.DictField()
-    improving = SignalSerializer(many=True, help_text="Outcome measures showing improvement.")
-    concern = SignalSerializer(many=True, help_text="Outcome measures showing concern.")
-
-
 class AdoptedChangeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -114,6 +114,52 @@ class AdoptedChangeSerializer(serializers.Serializer):
     adopted_at = serializers.DateTimeField(allow_null=True)
     spread_status = serializers.CharField(
         allow_null=True, help_text="Its spread candidate's status, if put forward."
+    )
+
+
+class PortfolioProjectSerializer(serializers.Serializer):
+    """A project of an aim's cascade, with its outcome measures whose latest point shows
+    special cause and its adopted changes (those asked for)."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    unit = serializers.DictField()
+    improving = SignalSerializer(
+        many=True, required=False, help_text="Outcome measures showing improvement."
+    )
+    concern = SignalSerializer(
+        many=True, required=False, help_text="Outcome measures showing concern."
+    )
+    adopted_changes = AdoptedChangeSerializer(many=True, required=False)
+
+
+class SignalledProjectSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    unit = serializers.DictField()
+    latest_signal = serializers.DateField(
+        help_text="The latest period of its outcome measures showing it."
+    )
+
+
+class TopProjectsSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Projects of the cascade showing it.")
+    top = SignalledProjectSerializer(
+        many=True, help_text=f"The {TOP} with the most recent signal; the rest in links."
+    )
+
+
+class TopChangesSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Adopted changes of the cascade's projects.")
+    top = AdoptedChangeSerializer(many=True, help_text=f"The {TOP} adopted most recently.")
+
+
+class UnitsCoveredSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    top = serializers.ListField(
+        child=serializers.DictField(), help_text=f"The {TOP} units with the most projects."
     )
 
 
@@ -131,6 +177,13 @@ class AimGoalSerializer(serializers.Serializer):
     target = serializers.FloatField(allow_null=True)
     date = serializers.DateField(allow_null=True)
     met_by_latest_value = serializers.BooleanField(allow_null=True)
+
+
+class AimLinksSerializer(serializers.Serializer):
+    all = serializers.CharField(help_text="Every project of the cascade: ?aim={id}")
+    improving = serializers.CharField()
+    concern = serializers.CharField()
+    adopted = serializers.CharField()
 
 
 class PortfolioAimSerializer(serializers.Serializer):
@@ -152,36 +205,46 @@ class PortfolioAimSerializer(serializers.Serializer):
     goal = AimGoalSerializer()
     measures = MeasureReadingSerializer(many=True)
     projects = AimProjectCountsSerializer()
-    units_covered = serializers.ListField(child=serializers.DictField())
-    improving_projects = serializers.ListField(
-        child=serializers.IntegerField(),
-        help_text="Ids of projects with an outcome measure whose latest point is special-cause "
-        "improvement (described in signalled_projects).",
+    units_covered = UnitsCoveredSerializer()
+    improving = TopProjectsSerializer(
+        help_text="Projects with an outcome measure whose latest point is special-cause "
+        "improvement."
     )
-    concern_projects = serializers.ListField(
-        child=serializers.IntegerField(),
-        help_text="Ids of projects with an outcome measure whose latest point is special-cause "
-        "concern (described in signalled_projects).",
+    concern = TopProjectsSerializer(
+        help_text="Projects with an outcome measure whose latest point is special-cause concern."
     )
-    adopted_changes = serializers.ListField(
-        child=serializers.IntegerField(),
-        help_text="Ids of adopted change ideas (described in the portfolio's adopted_changes).",
-    )
+    adopted_changes = TopChangesSerializer()
     spread = SpreadReachSerializer(allow_null=True, help_text="Null where spread is not in use.")
+    links = AimLinksSerializer(help_text="Where to drill in: the projects behind each count.")
     children = serializers.ListField(
         child=serializers.DictField(), help_text="The aims cascaded beneath, in this shape."
     )
 
 
 class PortfolioSerializer(serializers.Serializer):
-    """The aims nested in their cascades. A project counts at every level of its cascade,
-    so the aims list projects and changes by id and they are described once, here."""
+    """The aims nested in their cascades, each with counts and the top few; the projects
+    behind a count are a drill-in away (``?aim=``)."""
 
     generated_at = serializers.DateTimeField()
     organisations = serializers.ListField(child=serializers.DictField())
     projects = ProjectCountsSerializer(help_text="Every project of the organisations.")
     not_linked_to_an_aim = ProjectCountsSerializer()
-    measures_read = serializers.IntegerField()
+    improving = TopProjectsSerializer(
+        help_text="Over every project linked to an aim: those whose outcome measures' latest "
+        "point is special-cause improvement (the first ten)."
+    )
+    concern = TopProjectsSerializer(help_text="The same, for special-cause concern.")
+    adopted_changes = TopChangesSerializer(
+        help_text="Over every project linked to an aim: adopted changes (the first ten)."
+    )
     aims = PortfolioAimSerializer(many=True)
-    signalled_projects = SignalledProjectSerializer(many=True)
-    adopted_changes = AdoptedChangeSerializer(many=True)
+
+
+class PortfolioAimProjectsSerializer(serializers.Serializer):
+    """One aim (its children named, not nested) and a page of its cascade's projects."""
+
+    aim = PortfolioAimSerializer()
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = PortfolioProjectSerializer(many=True)

@@ -47,6 +47,7 @@ from projects.services.projects import (
     project_transition,
     project_update,
 )
+from projects.services.readings import measure_reading_write, readings_recompute
 
 __all__ = [
     "DataUpsert",
@@ -70,6 +71,7 @@ __all__ = [
     "measure_definition_update",
     "measure_delete",
     "measure_reading_changed",
+    "measure_reading_write",
     "measure_update",
     "needs_approval",
     "project_approval_request",
@@ -86,6 +88,7 @@ __all__ = [
     "project_return",
     "project_transition",
     "project_update",
+    "readings_recompute",
     "rebase_create",
     "rebase_delete",
 ]

@@ -26,7 +26,9 @@ from projects.models import (
     StrategicAim,
 )
 from projects.selectors import can_edit_measure, can_write_library
+from projects.selectors.readings import SPC_FIELDS
 from projects.services._shared import project_record_changed_by, same_organisation
+from projects.services.readings import measure_reading_write
 from projects.signals import measure_data_changed
 
 # Options that change what the chart says: a new revision, so no cached reading survives.
@@ -74,23 +76,30 @@ class MeasureChanges(MeasureFields, total=False):
 
 
 def bump_revision(measure: Measure) -> None:
-    """Move the measure to a new revision (atomically), so cached SPC readings renew.
+    """Move the measure to a new revision and store its SPC reading at that revision, in
+    the caller's transaction: the reading commits or rolls back with the change.
 
     The new revision is the later of the next number and the time in microseconds. A
     transaction that rolls back takes its revision with it, but the clock has moved on,
-    so that number is never issued again: a reading cached inside the rolled-back
-    transaction can never be served for data committed later.
+    so that number is never issued again: a reading or chart cached inside the
+    rolled-back transaction can never be served for data committed later. The reading
+    is computed from the measure as stored, read again under the row lock the update
+    takes, so a caller's out-of-date copy of its options cannot leak into it.
     """
     now_us = time.time_ns() // 1_000
     Measure.objects.filter(pk=measure.pk).update(
         revision=Greatest(F("revision") + 1, Value(now_us))
     )
-    measure.refresh_from_db(fields=["revision"])
+    current = Measure.objects.only(*SPC_FIELDS).get(pk=measure.pk)
+    measure.revision = current.revision
+    measure_reading_write(measure=current)
 
 
 def measure_reading_changed(*, measure: Measure, by: User | None) -> None:
     """What follows any change to what a measure's chart says (data, a rebase, an SPC
-    option): a new revision, so no cached reading survives; the measure stamped as
+    option): a new revision with its stored SPC reading written at that revision
+    (``bump_revision``), so no cached chart survives and no stale reading is served; the
+    measure stamped as
     changed now; and ``measure_data_changed`` for the apps that react to it (the progress
     score, celebrations, spread). Call inside the writing transaction."""
     bump_revision(measure)
@@ -229,6 +238,7 @@ def measure_create(
         setattr(measure, name, value)
     _check_options(measure)
     save_with_history(measure, by=by)
+    measure_reading_write(measure=measure)
     project_record_changed_by(project_id=measure.project_id, by=by)
     return measure
 

@@ -3,7 +3,8 @@
 The rule is defined once, in ``projects/selectors/evidence.py``
 (``projects.selectors.improvement_since``), one meaning for spread, the progress score
 and the "change adopted" celebration. When the change started is pdsa's to say
-(``pdsa.selectors.change_started_on``).
+(``pdsa.selectors.change_started_on``). It reads each measure's stored reading
+(``projects.selectors.measure_readings``).
 
 Here spread picks the measures that can prove a change, words what each shows for the
 QI team, and cites the best one on the candidate.
@@ -18,8 +19,8 @@ from typing import Any
 
 from pdsa.models import Cycle
 from pdsa.selectors import change_started_on
-from projects.models import ChangeIdea, ImprovementDirection, Measure
-from projects.selectors import improvement_since, measures_spc_readings
+from projects.models import ChangeIdea, ImprovementDirection, Measure, MeasureReading
+from projects.selectors import improvement_since, measure_readings, points_since
 
 RULE_WORDS = {
     "shift": "a shift",
@@ -72,32 +73,32 @@ class MeasureEvidence:
 
 
 def measure_evidence(
-    *, measure: Measure, spc: dict[str, Any] | None, since: date, unavailable: str | None = None
+    *, measure: Measure, reading: MeasureReading, since: date, points_since_change: int
 ) -> MeasureEvidence:
-    """What ``spc`` (the engine's result for ``measure``) shows since ``since``, by the
-    shared rule (``projects.selectors.improvement_since``), worded for the QI team."""
-    if spc is None:
+    """What ``reading`` (the stored reading of ``measure``) shows since ``since``, by the
+    shared rule (``projects.selectors.improvement_since``), worded for the QI team;
+    ``points_since_change`` counts the data points since (``projects.selectors.points_since``)."""
+    if not reading.charted:
         return MeasureEvidence(
-            measure=measure, proven=False, reason=unavailable or "No chart yet: too few points."
+            measure=measure,
+            proven=False,
+            reason=reading.reason or "No chart yet: too few points.",
         )
-    points = spc["points"]
-    last = points[-1]
     evidence = MeasureEvidence(
         measure=measure,
         proven=False,
-        variation_icon=spc.get("variation_icon"),
-        assurance_icon=spc.get("assurance_icon"),
-        centre=last.get("centre"),
-        latest_value=last.get("value"),
+        variation_icon=reading.variation_icon,
+        assurance_icon=reading.assurance_icon or None,
+        centre=reading.evidence["latest"]["centre"],
+        latest_value=reading.latest_value,
     )
     if measure.improvement_direction == ImprovementDirection.NEUTRAL:
         evidence.reason = (
             f"{measure.name} has no improvement direction, so it cannot prove a change."
         )
         return evidence
-    since_iso = since.isoformat()
-    evidence.points_since_change = sum(1 for point in points if point["x"] >= since_iso)
-    signal = improvement_since(measure=measure, spc=spc, since=since)
+    evidence.points_since_change = points_since_change
+    signal = improvement_since(measure=measure, reading=reading, since=since)
     if signal is None:
         evidence.reason = (
             f"{measure.name}: no special-cause improvement that began since the change "
@@ -118,15 +119,16 @@ def measure_evidence(
 
 
 def measures_evidence(*, measures: Iterable[Measure], since: date) -> list[MeasureEvidence]:
-    """The evidence of each measure since ``since``, proven ones first (cached SPC)."""
+    """The evidence of each measure since ``since``, proven ones first (stored readings)."""
     measures = list(measures)
-    readings = measures_spc_readings(measures)
+    readings = measure_readings(measures)
+    counted = points_since((measure.pk, since) for measure in measures)
     found = [
         measure_evidence(
             measure=measure,
-            spc=readings[measure.pk]["spc"],
-            unavailable=readings[measure.pk]["reason"],
+            reading=readings[measure.pk],
             since=since,
+            points_since_change=counted[(measure.pk, since)],
         )
         for measure in measures
     ]

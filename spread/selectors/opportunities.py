@@ -25,13 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from backend.models import Unit, User
-from projects.models import ImprovementDirection, Measure
-from projects.selectors import measures_spc_readings
+from projects.models import ImprovementDirection, Measure, MeasureReading
+from projects.selectors import measure_readings
 from spread.models import Adoption, SpreadCandidate, SpreadTarget
 from spread.selectors.candidates import candidate_list
 
@@ -102,16 +101,15 @@ def candidate_definitions(candidates: Sequence[SpreadCandidate]) -> dict[int, di
     return found
 
 
-def _measure_fit(measure: Measure, reading: dict[str, Any], name: str) -> MeasureFit:
-    spc = reading["spc"]
-    if spc is None:
+def _measure_fit(measure: Measure, reading: MeasureReading, name: str) -> MeasureFit:
+    if not reading.charted:
         return MeasureFit(
             measure=measure,
             score=SAME_MEASURE + TOO_LITTLE_DATA,
             reasons=[f"measures {name} (too little data to chart yet)"],
         )
-    icon = spc.get("variation_icon")
-    centre = spc["points"][-1].get("centre")
+    icon = reading.variation_icon
+    centre = reading.evidence["latest"]["centre"]
     fit = MeasureFit(measure=measure, score=SAME_MEASURE, reasons=[], variation_icon=icon)
     fit.centre = centre
     if icon in IMPROVING_ICONS:
@@ -142,7 +140,7 @@ def score_unit(
     unit: Unit,
     definitions: dict[int, str],
     measures: Iterable[Measure],
-    readings: dict[int, dict[str, Any]],
+    readings: dict[int, MeasureReading],
     targeted: bool,
 ) -> Opportunity:
     """Score one unit (already known to be alike in context) for one candidate."""
@@ -188,8 +186,8 @@ def candidate_opportunities(*, candidate: SpreadCandidate) -> list[Opportunity]:
     """The units that could take ``candidate`` up, best first (see the module docstring).
 
     A fixed number of queries whatever the size of the organisation: the units, the
-    targets, the definitions, the units' matching measures, and (for SPC readings not
-    cached yet) their data points and rebases.
+    targets, the definitions, the units' matching measures, and their stored SPC
+    readings.
     """
     units = (
         Unit.objects.filter(
@@ -211,7 +209,7 @@ def candidate_opportunities(*, candidate: SpreadCandidate) -> list[Opportunity]:
     measures = list(_unit_measures(units, definitions)) if definitions else []
     for measure in measures:
         measures_by_unit.setdefault(measure.project.unit_id, []).append(measure)
-    readings = measures_spc_readings(measures) if measures else {}
+    readings = measure_readings(measures) if measures else {}
     return _rank(
         [
             score_unit(
@@ -251,7 +249,7 @@ def unit_spread_suggestions(*, user: User, unit: Unit) -> list[Opportunity]:
     )
     alike = [candidate for candidate in candidates if _alike(candidate.origin_unit, unit)]
     definitions = candidate_definitions(alike)
-    readings = measures_spc_readings(unit_measures)
+    readings = measure_readings(unit_measures)
     targeted = set(
         SpreadTarget.objects.filter(candidate__in=alike, unit=unit).values_list(
             "candidate_id", flat=True

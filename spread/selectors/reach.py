@@ -10,8 +10,8 @@ from django.db.models import Min
 from django.db.models.functions import Coalesce
 
 from pdsa.models import Cycle
-from projects.models import Measure
-from projects.selectors import measures_spc_readings
+from projects.models import Measure, MeasureReading
+from projects.selectors import measure_readings, points_since
 from spread.models import Adoption, SpreadCandidate, SpreadTarget
 from spread.selectors.evidence import measure_evidence
 from spread.selectors.opportunities import candidate_definitions
@@ -28,7 +28,11 @@ def _local_starts(project_ids: list[int]) -> dict[int, date]:
 
 
 def _local_evidence(
-    adoption: Adoption, measures: list[Measure], readings: dict, since: date
+    adoption: Adoption,
+    measures: list[Measure],
+    readings: dict[int, MeasureReading],
+    counted: dict[tuple[int, date], int],
+    since: date,
 ) -> dict[str, Any]:
     if adoption.project_id is None:
         return {"proven": False, "summary": "No project yet.", "measures": []}
@@ -41,9 +45,9 @@ def _local_evidence(
     found = [
         measure_evidence(
             measure=measure,
-            spc=readings[measure.pk]["spc"],
-            unavailable=readings[measure.pk]["reason"],
+            reading=readings[measure.pk],
             since=since,
+            points_since_change=counted[(measure.pk, since)],
         )
         for measure in measures
     ]
@@ -87,15 +91,20 @@ def candidate_reach(*, candidate: SpreadCandidate) -> dict[str, Any]:
         shared = [m for m in found if m.definition_id in definitions]
         outcome = [m for m in found if m.type == Measure.Type.OUTCOME]
         measures[project_id] = shared or outcome or found
-    readings = measures_spc_readings([m for found in measures.values() for m in found])
+    readings = measure_readings([m for found in measures.values() for m in found])
     starts = _local_starts(project_ids)
-
+    since = {
+        adoption.pk: starts.get(adoption.project_id, adoption.created_at.date())
+        for adoption in adoptions
+    }
+    counted = points_since(
+        (measure.pk, since[adoption.pk])
+        for adoption in adoptions
+        for measure in measures.get(adoption.project_id, [])
+    )
     evidence = {
         adoption.pk: _local_evidence(
-            adoption,
-            measures.get(adoption.project_id, []),
-            readings,
-            starts.get(adoption.project_id, adoption.created_at.date()),
+            adoption, measures.get(adoption.project_id, []), readings, counted, since[adoption.pk]
         )
         for adoption in adoptions
     }

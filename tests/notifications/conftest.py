@@ -44,6 +44,30 @@ def fresh_cache():
 
 
 @pytest.fixture
+def eager_tasks():
+    """Tasks published run at once, in this process: a nightly job's fan-out runs its
+    organisations' tasks before the publishing call returns."""
+    from backend.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def nightly(eager_tasks, django_capture_on_commit_callbacks):
+    """Run a nightly task as the beat would: it claims the day's slot and, on commit, fans
+    out one task per organisation (run at once here). Returns the beat task's result."""
+
+    def run(task):
+        with django_capture_on_commit_callbacks(execute=True):
+            return task()
+
+    return run
+
+
+@pytest.fixture
 def clock(time_machine):
     """The clock stopped at NOW (a Wednesday in ISO week 2026-W48)."""
     time_machine.move_to(NOW, tick=False)

@@ -339,3 +339,27 @@ def test_activity_stamped_ahead_of_the_clock_is_not_negative_days_ago(api, clock
     coached("Falls huddle", last_activity_at=NOW + timedelta(hours=4))
     [row] = caseload(api, coach)["projects"]
     assert row["days_since_activity"] == 0
+
+
+def test_the_caseload_data_is_exactly_what_its_serializer_documents(api, clock, coach, coached):
+    """The endpoint builds its body by hand for speed; the serializers document it."""
+    from notifications.selectors import caseload_get
+    from notifications.serializers import CaseloadSerializer, caseload_data
+
+    charted(coached("B win"), "shift")
+    charted(coached("C concern"), "concern")
+    gap = MeasureFactory(project=coached("D data missing"), name="Bed days", frequency="monthly")
+    add_points(gap, [10, 11, 9], start=date(2026, 5, 1))
+    CycleFactory(
+        project=coached("E study waiting"),
+        stage=Cycle.Stage.STUDY,
+        stage_changed_at=NOW - timedelta(days=10),
+    )
+    overdue_cycle(coached("F overdue"), days=12)
+    coached("G stalled", last_activity_at=NOW - timedelta(days=40))
+    wins_detect(measures=list(Measure.objects.filter(project__title="B win")))
+
+    found = caseload_get(user=coach, now=NOW)
+
+    assert caseload_data(found) == CaseloadSerializer(found).data
+    assert caseload(api, coach) == caseload_data(found) | {"as_of": caseload(api, coach)["as_of"]}

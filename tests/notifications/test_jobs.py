@@ -31,15 +31,47 @@ def stall_and_overdue(team) -> None:
 
 
 @pytest.mark.django_db
-def test_a_periodic_task_works_its_slot_once(clock, team):
+def test_a_periodic_task_works_its_slot_once_one_organisation_at_a_time(
+    clock, team, organisation, nightly
+):
     stall_and_overdue(team)
-    first = tasks.nudges_scan()
-    second = tasks.nudges_scan()
-    assert first == {"drafts": 4, "created": 4}
+    first = nightly(tasks.nudges_scan)
+    second = nightly(tasks.nudges_scan)
+
+    assert first == {"organisations": 1}
     assert second is None
-    run = JobRun.objects.get(job="nudges_scan")
-    assert run.slot == "2026-11-25" and run.finished_at is not None
-    assert run.result == first
+    assert Notification.objects.count() == 4
+    runs = {run.slot: run for run in JobRun.objects.filter(job="nudges_scan")}
+    share = f"2026-11-25/org-{organisation.pk}"
+    assert set(runs) == {"2026-11-25", share}
+    assert runs[share].result == {"drafts": 4, "created": 4}
+    assert runs[share].finished_at is not None
+    # A redelivered organisation task finds its share of the slot taken.
+    assert tasks.nudges_scan_organisation(organisation.pk, "2026-11-25") is None
+
+
+@pytest.mark.django_db
+def test_each_organisations_task_works_only_that_organisation(
+    clock, team, other_organisation, member, nightly
+):
+    from tests.factories import ProjectFactory, ProjectMemberFactory, UnitFactory
+
+    stall_and_overdue(team)
+    theirs = ProjectFactory(
+        organisation=other_organisation,
+        unit=UnitFactory(organisation=other_organisation),
+        last_activity_at=NOW - timedelta(days=30),
+    )
+    ProjectMemberFactory(project=theirs, user=member(org=other_organisation), role="lead")
+
+    assert nightly(tasks.nudges_scan) == {"organisations": 2}
+
+    shares = {run.slot: run.result for run in JobRun.objects.exclude(slot="2026-11-25")}
+    assert shares == {
+        f"2026-11-25/org-{team.project.organisation_id}": {"drafts": 4, "created": 4},
+        f"2026-11-25/org-{other_organisation.pk}": {"drafts": 1, "created": 1},
+    }
+    assert Notification.objects.filter(organisation=other_organisation).count() == 1
 
 
 @pytest.mark.django_db
@@ -115,12 +147,12 @@ def test_two_scans_at_once_create_each_notification_once(clock, make_team):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_beats_firing_at_once_work_the_slot_once(clock, team):
+def test_two_beats_firing_at_once_work_the_slot_once(clock, team, eager_tasks):
     stall_and_overdue(team)
     results = []
     assert run_in_threads(4, lambda: results.append(tasks.nudges_scan())) == []
-    assert sorted(results, key=str) == [None, None, None, {"drafts": 4, "created": 4}]
-    assert JobRun.objects.count() == 1
+    assert sorted(results, key=str) == [None, None, None, {"organisations": 1}]
+    assert JobRun.objects.count() == 2  # the day's slot and the organisation's share
     assert Notification.objects.count() == 4
 
 
@@ -129,7 +161,7 @@ def test_two_beats_firing_at_once_work_the_slot_once(clock, team):
 
 @pytest.mark.django_db
 def test_the_reconcile_makes_the_celebration_a_lost_message_would_have(
-    clock, team, measure_with, django_capture_on_commit_callbacks
+    clock, team, measure_with, django_capture_on_commit_callbacks, nightly
 ):
     measure = measure_with("common_cause")
     # Recording data enqueues win detection after commit; here that message is lost
@@ -138,14 +170,16 @@ def test_the_reconcile_makes_the_celebration_a_lost_message_would_have(
         record_data(measure, [2.0], start=date(2021, 10, 1), by=team.lead)
     assert len(lost) >= 1
     assert Notification.objects.filter(kind=Kind.SIGNAL).count() == 0
-    assert tasks.reconcile() == {"measures": 1, "wins": 3, "cycles": 0, "adopted": 0}
+    assert nightly(tasks.reconcile) == {"organisations": 1}
+    share = JobRun.objects.get(job="reconcile", slot__contains="/org-")
+    assert share.result == {"measures": 1, "wins": 3, "cycles": 0, "adopted": 0}
     note = Notification.objects.get(kind=Kind.SIGNAL, recipient=team.lead)
     assert note.title == "An unusually good result for Falls (common_cause): keep watching"
 
 
 @pytest.mark.django_db
 def test_the_reconcile_makes_the_adoption_a_lost_message_would_have(
-    clock, team, django_capture_on_commit_callbacks
+    clock, team, django_capture_on_commit_callbacks, nightly
 ):
     cycle = CycleFactory(
         project=team.project,
@@ -159,7 +193,7 @@ def test_the_reconcile_makes_the_adoption_a_lost_message_would_have(
     cycle.refresh_from_db()
     assert cycle.decision == "adopt"
     assert not Notification.objects.filter(kind=Kind.CHANGE_ADOPTED).exists()
-    tasks.reconcile()
+    nightly(tasks.reconcile)
     assert Notification.objects.filter(kind=Kind.CHANGE_ADOPTED).count() == 3
 
 

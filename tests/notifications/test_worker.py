@@ -130,3 +130,73 @@ def test_a_delivery_task_run_twice_sends_one_e_mail(
     notification.refresh_from_db()
     assert notification.email_sent_at is not None
     assert notification.email_attempts == 1
+
+
+def _stalled_project(organisation, member) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import UnitFactory
+
+    project = ProjectFactory(
+        organisation=organisation,
+        unit=UnitFactory(organisation=organisation),
+        last_activity_at=timezone.now() - timedelta(days=60),
+    )
+    lead = member(org=organisation)
+    ProjectMemberFactory(project=project, user=lead, role=ProjectMember.Role.LEAD)
+
+
+def test_a_nightly_job_fans_out_one_task_per_organisation_and_says_nothing_twice(
+    celery_worker_on_redis, finished_tasks, organisation, other_organisation, member
+):
+    from notifications import tasks
+    from notifications.models import JobRun
+
+    _stalled_project(organisation, member)
+    _stalled_project(other_organisation, member)
+
+    tasks.nudges_scan.delay()
+    celery_worker_on_redis.wait_for(
+        lambda: (
+            JobRun.objects.filter(
+                job="nudges_scan", slot__contains="/org-", finished_at__isnull=False
+            ).count()
+            == 2
+        )
+    )
+    assert Notification.objects.filter(kind=Kind.STALLED).count() == 2
+    assert {n.organisation_id for n in Notification.objects.all()} == {
+        organisation.pk,
+        other_organisation.pk,
+    }
+
+    # A second beat (or a redelivered one) finds the day's slot taken.
+    tasks.nudges_scan.delay()
+    celery_worker_on_redis.wait_for(lambda: finished_tasks["notifications.tasks.nudges_scan"] == 2)
+    assert finished_tasks["notifications.tasks.nudges_scan_organisation"] == 2
+    assert Notification.objects.filter(kind=Kind.STALLED).count() == 2
+
+
+def test_the_readings_recompute_fans_out_and_stores_every_organisations_readings(
+    celery_worker_on_redis, organisation, other_organisation
+):
+    from projects.models import Measure, MeasureReading
+    from projects.selectors import reading_current
+    from projects.tasks import readings_recompute
+    from tests.factories import UnitFactory
+
+    measures = []
+    for org in (organisation, other_organisation):
+        project = ProjectFactory(organisation=org, unit=UnitFactory(organisation=org))
+        measure = MeasureFactory(project=project, improvement_direction="decrease")
+        add_points(measure, [*BASELINE, 9.4, 9.4, 9.4, 9.4, 9.4, 9.4, 9.4])  # in bulk
+        measures.append(measure)
+    assert not Measure.objects.filter(reading_current()).exists()  # written around the services
+
+    readings_recompute.delay()
+
+    celery_worker_on_redis.wait_for(lambda: Measure.objects.filter(reading_current()).count() == 2)
+    for reading in MeasureReading.objects.all():
+        assert (reading.variation_icon, reading.win["rule"]) == ("improvement_low", "shift")

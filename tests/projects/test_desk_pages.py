@@ -133,9 +133,10 @@ def test_the_portfolio_aim_and_board_pages_are_a_bounded_number_of_queries(
     more_projects(organisation, ward, trust["ward_aim"], extra)
     client = signed_in(member(Role.LEADER))
     for url, most in (
-        ("/portfolio/", 16),
+        # Cold: the readings the factories' data lacks are stored on the way.
+        ("/portfolio/", 24),
         (f"/portfolio/aims/{trust['harm'].pk}/", 24),
-        ("/board/", 20),
+        ("/board/", 21),
     ):
         cache.clear()
         with django_assert_max_num_queries(most):

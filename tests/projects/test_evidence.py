@@ -9,7 +9,12 @@ from datetime import date
 import pytest
 
 from projects.models import Measure
-from projects.selectors import ImprovementSignal, improvement_since, measure_spc
+from projects.selectors import (
+    ImprovementSignal,
+    improvement_since,
+    measure_reading_get,
+    measure_spc,
+)
 from tests.factories import DataPointFactory, MeasureFactory, RebaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +42,7 @@ def falls(project, values: Sequence[float], **fields) -> Measure:
 
 
 def since_the_change(measure: Measure, since: date = CHANGE_STARTED) -> ImprovementSignal | None:
-    return improvement_since(measure=measure, spc=measure_spc(measure), since=since)
+    return improvement_since(measure=measure, reading=measure_reading_get(measure), since=since)
 
 
 def test_a_shift_since_the_change_is_special_cause_improvement(project):

@@ -7,6 +7,7 @@ import pytest
 
 from backend.models import Membership, Unit
 from projects.models import DataPoint, Measure, Project
+from projects.services import readings_recompute
 from spread.models import Adoption, SpreadCandidate
 from tests.factories import (
     ChangeIdeaFactory,
@@ -209,6 +210,7 @@ def _organisation_of(organisation, falls, size: int) -> None:
         for measure in measures
         for i, value in enumerate(BASELINE + UNCHANGED)
     )
+    readings_recompute()  # a bulk load is followed by the backfill of its SPC readings
 
 
 def test_opportunities_for_500_units_run_in_a_bounded_number_of_queries(
