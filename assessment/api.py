@@ -21,13 +21,13 @@ from assessment.serializers import (
     ComparisonSerializer,
     ReopenSerializer,
 )
-from backend.etags import ETagMixin, IfMatchMixin, etag_response
+from backend.etags import IfMatchMixin, etag_response
 from backend.idempotency import idempotent
 from backend.routing import Router
 
 
 class AssessmentViewSet(
-    ETagMixin,
+    IfMatchMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -23,10 +23,12 @@ from django.db import transaction
 from django.db.models import Model
 from django.http import Http404
 from rest_framework import status
+from rest_framework.mixins import UpdateModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.utils.encoders import JSONEncoder
+from rest_framework.viewsets import GenericViewSet
 
 from backend.errors import ApplicationError
 
@@ -110,7 +112,16 @@ class IfMatchMixin:
 
 
 class ETagMixin(IfMatchMixin):
-    """For a ModelViewSet: reads carry an ETag, updates honour ``If-Match``."""
+    """For a ModelViewSet: reads carry an ETag, updates honour ``If-Match``.
+
+    Only for a viewset that updates: its ``update`` would give any other viewset PUT and
+    PATCH routes (a read-only one takes ``IfMatchMixin`` and ``etag_response``).
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if issubclass(cls, GenericViewSet) and not issubclass(cls, UpdateModelMixin):
+            raise TypeError(f"{cls.__name__} takes ETagMixin without updating records")
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.etag_response(self.get_object())

@@ -4,6 +4,8 @@ the pyramid, the skills directory, partners' involvement and leaders' engagement
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
@@ -18,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.errors import refuse
-from backend.etags import ETagDestroyMixin, ETagMixin, etag_response, if_match
+from backend.etags import ETagDestroyMixin, ETagMixin, IfMatchMixin, etag_response, if_match
 from backend.idempotency import IdempotentCreateMixin, idempotent
 from backend.routing import Router
 from backend.selectors import organisation_list
@@ -134,7 +136,7 @@ class PersonViewSet(
 
 
 class TrainingRecordViewSet(
-    ETagMixin,
+    IfMatchMixin,
     IdempotentCreateMixin,
     HistoryMixin,
     mixins.CreateModelMixin,
@@ -151,6 +153,9 @@ class TrainingRecordViewSet(
 
     def get_queryset(self):
         return selectors.record_list(user=self.request.user)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.etag_response(self.get_object())
 
     def perform_create(self, serializer: TrainingRecordSerializer) -> None:
         data = dict(serializer.validated_data)
@@ -257,7 +262,7 @@ class HeadcountViewSet(
         serializer.instance = services.headcount_set(
             by=self.request.user,
             unit=serializer.instance.unit,
-            staff=serializer.validated_data["staff"],
+            staff=serializer.validated_data.get("staff", serializer.instance.staff),
         )
 
     def perform_destroy(self, instance: Headcount) -> None:

@@ -37,6 +37,9 @@ class CourseSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.ModelSe
         validators: list = []  # the service names a clashing name
 
 
+LEVEL_OR_NONE = [("", "None yet"), *Level.choices]
+
+
 class PlaceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -49,9 +52,17 @@ class PersonRecordSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.M
 
     organisation = ScopedPrimaryKeyRelatedField(organisation_list)
     unit = ScopedPrimaryKeyRelatedField(unit_list, allow_null=True, required=False)
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    unit_name = serializers.CharField(
+        source="unit.name", read_only=True, default=None, allow_null=True
+    )
+    # Empty until a record or the QI team gives one: said so in the schema.
+    level = serializers.ChoiceField(choices=LEVEL_OR_NONE, read_only=True)
+    records_level = serializers.ChoiceField(choices=LEVEL_OR_NONE, read_only=True)
+    set_level = serializers.ChoiceField(choices=LEVEL_OR_NONE, read_only=True)
     level_label = serializers.SerializerMethodField()
-    set_by = serializers.CharField(source="set_by.__str__", read_only=True, default=None)
+    set_by = serializers.CharField(
+        source="set_by.__str__", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Person
@@ -235,7 +246,7 @@ class PyramidSerializer(serializers.Serializer):
 
 
 class DirectoryEntrySerializer(serializers.ModelSerializer):
-    unit = PlaceSerializer(read_only=True)
+    unit = PlaceSerializer(read_only=True, allow_null=True)
     level_label = serializers.SerializerMethodField()
     projects_led = serializers.IntegerField()
     cycles_run = serializers.IntegerField()
@@ -277,7 +288,9 @@ class EngagementSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.Mod
     organisation = ScopedPrimaryKeyRelatedField(organisation_list)
     project = ScopedPrimaryKeyRelatedField(project_list, allow_null=True, required=False)
     leader_name = serializers.CharField(source="leader.__str__", read_only=True)
-    project_title = serializers.CharField(source="project.title", read_only=True, default=None)
+    project_title = serializers.CharField(
+        source="project.title", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Engagement

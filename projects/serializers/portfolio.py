@@ -137,7 +137,6 @@ class PortfolioProjectSerializer(serializers.Serializer):
 class SignalledProjectSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
-    status = serializers.CharField()
     unit = serializers.DictField()
     latest_signal = serializers.DateField(
         help_text="The latest period of its outcome measures showing it."

@@ -218,3 +218,15 @@ def test_four_target_removals_with_one_etag_remove_it_once(api, member, organisa
     codes = sorted(r.status_code for r in responses)
     assert codes.count(204) == 1
     assert set(codes) <= {204, 404, 412}
+
+
+def test_only_a_viewset_that_updates_may_take_the_etag_mixin():
+    """Its update would give a read-only viewset PUT and PATCH routes."""
+    from rest_framework import mixins, viewsets
+
+    from backend.etags import ETagMixin
+
+    with pytest.raises(TypeError):
+
+        class ReadOnly(ETagMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+            pass

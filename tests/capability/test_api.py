@@ -186,6 +186,20 @@ def test_headcounts_are_set_and_a_second_for_the_same_place_is_refused(trust, ap
     assert Headcount.objects.count() == 1
 
 
+def test_a_patch_without_staff_keeps_the_headcount_and_no_assessment_is_put(trust, api):
+    client = api(trust.qi)
+    made = client.post(
+        "/api/v1/capability/headcounts/", {"unit": trust.units["Medicine"].pk, "staff": 400}
+    )
+    url = f"/api/v1/capability/headcounts/{made.json()['id']}/"
+
+    patched = client.patch(url, {}, format="json")
+
+    assert patched.status_code == 200, patched.content
+    assert patched.json()["staff"] == 400
+    assert client.put("/api/v1/assessments/1/", {}, format="json").status_code in {404, 405}
+
+
 def test_the_directory_and_partner_involvement_read_the_organisation(trust, api):
     PersonFactory(organisation=trust.organisation, level=Level.ADVANCED, full_name="Ada")
 
