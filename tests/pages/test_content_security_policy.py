@@ -19,7 +19,9 @@ def _assert_clean(page: Any, where: str) -> None:
     assert page.evaluate("window.__cspViolations") == [], where
     # ripple.js ran (it gives every writing form its Idempotency-Key) and so did the
     # NHS.UK components it loads.
-    page.wait_for_function("document.body.classList.contains('nhsuk-frontend-supported')")
+    # A selector, not a JavaScript predicate: the page's policy forbids eval, which a
+    # polled predicate would need.
+    page.locator("body.nhsuk-frontend-supported").wait_for(state="attached")
 
 
 def test_pages_carry_a_strict_policy_and_break_none_of_it(page, ward_team):
