@@ -62,6 +62,12 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.deliveries_sweep",
         "schedule": crontab(minute="*/5"),
     },
+    # Every five minutes, beside it: e-mail invitations whose task was lost (the link is
+    # written from the row, so nothing is carried through the broker; each link once).
+    "invitations-sweep": {
+        "task": "backend.tasks.invitations_sweep",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 

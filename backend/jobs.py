@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from importlib import import_module
 from typing import Any
 
 from celery import Task, current_app, group
@@ -24,6 +25,10 @@ def _send(task: Task | str, args: tuple[Any, ...]) -> None:
     # A task's name lets a service enqueue a task of its own app without importing the
     # tasks module, which imports the services (no import circle).
     if isinstance(task, str):
+        # A web process registers only the tasks modules something has imported (the
+        # worker imports them all at start): import the task's own module first.
+        if task not in current_app.tasks:
+            import_module(task.rpartition(".")[0])
         task = current_app.tasks[task]  # the registered task, so eager mode still runs it
     task.delay(*args)
 

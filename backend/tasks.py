@@ -32,6 +32,7 @@ def idempotency_prune() -> int:
     autoretry_for=(SMTPException, OSError),
     retry_backoff=True,
     max_retries=5,
+    soft_time_limit=50,
     time_limit=60,
 )
 def invitation_send(invitation_id: int) -> None:
@@ -45,9 +46,16 @@ def invitation_send(invitation_id: int) -> None:
     autoretry_for=(SMTPException, OSError),
     retry_backoff=True,
     max_retries=3,
+    soft_time_limit=50,
     time_limit=60,
 )
 def password_reset_send(user_id: int) -> None:
     """E-mail a password reset link. Run twice, it sends two links that both work until
     the password changes; the link itself is never carried through the broker."""
     services.password_reset_email_send(user_id=user_id)
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=100, time_limit=120)
+def invitations_sweep() -> int:
+    """Send the invitations whose e-mail task was lost (each link once)."""
+    return services.invitations_unsent_send()

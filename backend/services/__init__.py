@@ -17,6 +17,7 @@ from backend.services.invitations import (
     invitation_revoke,
     invitations_import,
     invitations_take_up,
+    invitations_unsent_send,
 )
 from backend.services.organisation import (
     allowed_domain_add,
@@ -64,6 +65,7 @@ __all__ = [
     "invitation_revoke",
     "invitations_import",
     "invitations_take_up",
+    "invitations_unsent_send",
     "locked_until",
     "member_deactivate",
     "member_reactivate",

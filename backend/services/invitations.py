@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -406,6 +406,19 @@ def invitation_email_send(*, invitation_id: int) -> bool:
         )
         raise
     return True
+
+
+def invitations_unsent_send() -> int:
+    """Send every usable invitation whose current link has not gone (its task was lost to
+    a broker outage or a dead worker): the sweep behind ``invitation_create``,
+    ``invitations_import`` and ``invitation_resend``. Returns how many were sent."""
+    unsent = Invitation.objects.filter(
+        accepted_at=None,
+        revoked_at=None,
+        expires_at__gt=timezone.now(),
+        emailed_version__lt=F("token_version"),
+    ).values_list("pk", flat=True)
+    return sum(invitation_email_send(invitation_id=pk) for pk in unsent)
 
 
 def _invitation_email(invitation: Invitation) -> EmailMultiAlternatives:

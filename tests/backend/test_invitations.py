@@ -251,3 +251,24 @@ def test_the_invitations_page_shows_bad_rows_and_saves_nothing(admin, organisati
     assert response.status_code == 400
     assert "Row 2: enter an e-mail address" in response.text
     assert not Invitation.objects.exists()
+
+
+def test_the_sweep_sends_an_invitation_whose_task_was_lost_and_only_once(admin, organisation):
+    # Created inside the test's transaction: its on-commit task never runs, as if the
+    # broker had been down when it was published.
+    lost = services.invitation_create(
+        by=admin, organisation=organisation, email="lost@trust.example", role=Role.FRONTLINE
+    )
+    revoked = services.invitation_create(
+        by=admin, organisation=organisation, email="gone@trust.example", role=Role.FRONTLINE
+    )
+    services.invitation_revoke(by=admin, invitation=revoked)
+    mail.outbox.clear()
+
+    assert services.invitations_unsent_send() == 1
+    assert services.invitations_unsent_send() == 0
+
+    [message] = mail.outbox
+    assert message.to == ["lost@trust.example"]
+    lost.refresh_from_db()
+    assert lost.sent_at is not None
