@@ -3,6 +3,9 @@ person's record with their level and its history."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -119,11 +122,23 @@ def records_import_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    """An empty CSV file with the columns the import reads, and one example row."""
-    example = (
-        "sam.jones@example.nhs.uk,Sam Jones,Ward 7,Quality improvement foundations,2026-03-31,\n"
+    """The columns the import reads, and one example row naming one of the organisation's
+    own courses and units, so the file imports as it comes."""
+    organisation = _keeper_organisation(request, "import training records")
+    course = Course.objects.filter(organisation=organisation, is_active=True).first()
+    unit = organisation.units.filter(is_active=True).order_by("name").first()
+    rows = io.StringIO()
+    csv.writer(rows, lineterminator="\n").writerow(
+        [
+            "sam.jones@example.nhs.uk",
+            "Sam Jones",
+            unit.name if unit else "",
+            course.name if course else "Quality improvement foundations",
+            "2026-03-31",
+            "",
+        ]
     )
-    response = HttpResponse(TEMPLATE + example, content_type="text/csv; charset=utf-8")
+    response = HttpResponse(TEMPLATE + rows.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="training-records.csv"'
     return response
 

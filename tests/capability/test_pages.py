@@ -75,6 +75,21 @@ def test_importing_a_file_with_a_bad_row_saves_nothing_and_names_it(trust):
     assert Person.objects.count() == TrainingRecord.objects.count() == 0
 
 
+def test_the_template_file_imports_as_it_comes(trust):
+    client = _client(trust.qi)
+    template = client.get("/capability/records/template.csv")
+    assert template.status_code == 200
+
+    response = client.post(
+        "/capability/records/import/",
+        {"file": SimpleUploadedFile("template.csv", template.content)},
+        follow=True,
+    )
+
+    assert "Imported 1 row: 1 record added" in response.content.decode()
+    assert TrainingRecord.objects.get().person.email == "sam.jones@example.nhs.uk"
+
+
 def test_importing_a_good_file_says_what_it_did(trust):
     text = "email,unit,course,completed_on\nann@trust.example,Ward A,Foundation course,2026-01-02\n"
 
