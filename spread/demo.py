@@ -204,9 +204,10 @@ def _rounding_measure(
         title=ROUNDING_PROJECT,
         aims=list(StrategicAim.objects.filter(organisation=organisation, title=ROUNDING_AIM)),
         status=Project.Status.ACTIVE,
-        aim_statement="Reduce inpatient falls on the Acute Medical Unit from 7 to 4 per 1,000 "
-        "bed days by March 2027.",
-        aim_what="Reduce inpatient falls on the Acute Medical Unit",
+        # The ward named as the unit is, so a ward adopting the change gets its own name.
+        aim_statement=f"Reduce inpatient falls on {AMU} from 7 to 4 per 1,000 bed days by "
+        "March 2027.",
+        aim_what=f"Reduce inpatient falls on {AMU}",
         aim_how_much="from 7 to 4 per 1,000 bed days by March 2027.",
         problem="Most falls happen when patients get up alone to reach the toilet or a drink.",
     )

@@ -52,3 +52,18 @@ def test_the_demo_tells_the_whole_spread_story_and_seeding_again_changes_nothing
     before = _rows()
     demo.seed()
     assert _rows() == before
+
+
+def test_a_ward_adopting_the_rounding_change_gets_an_aim_naming_itself(seeded):
+    from backend.models import Unit, User
+    from spread.services import adoption_create
+
+    candidate = SpreadCandidate.objects.get(origin_project__title=demo.ROUNDING_PROJECT)
+    ward = Unit.objects.get(name="Ward 7 Elderly Care")
+    qi = User.objects.get(email="qi@demo.example")
+    Adoption.objects.filter(candidate=candidate, unit=ward).delete()
+
+    project = adoption_create(by=qi, candidate=candidate, unit=ward).project
+
+    assert project.aim_statement.startswith("Reduce inpatient falls on Ward 7 Elderly Care ")
+    assert "Acute Medical" not in project.aim_statement + project.aim_what
