@@ -113,13 +113,15 @@ def project_similar(
         shared_aims = [aim for aim in project.aims.all() if aim.pk in aim_ids]
         if shared_aims:
             score += SAME_AIM_WEIGHT
-            reasons.append("same aim (" + ", ".join(aim.title for aim in shared_aims) + ")")
+            reasons.append("serves the same aim (" + ", ".join(a.title for a in shared_aims) + ")")
         if unit is not None and project.unit.kind == unit.kind:
             score += SAME_UNIT_KIND_WEIGHT
-            same = "same unit" if project.unit_id == unit.pk else "same unit kind"
-            reasons.append(f"{same} ({project.unit.get_kind_display().lower()})")
+            if project.unit_id == unit.pk:
+                reasons.append("on the same ward or team")
+            else:
+                reasons.append(f"the same kind of place ({project.unit.get_kind_display()})")
         if shared:
-            reasons.append("shares words: " + ", ".join(their_words[stem] for stem in shared))
+            reasons.append("uses the same words: " + ", ".join(their_words[stem] for stem in shared))
         if score >= MIN_SCORE:
             found.append(
                 SimilarProject(

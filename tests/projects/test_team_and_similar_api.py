@@ -111,9 +111,9 @@ def test_similar_projects_share_aim_unit_kind_and_words_with_reasons(
     results = response.json()["results"]
     assert results[0]["title"] == "Safety huddle to cut falls"
     assert results[0]["reasons"] == [
-        "same aim (Zero avoidable falls)",
-        "same unit kind (ward)",
-        "shares words: falls, huddle",
+        "serves the same aim (Zero avoidable falls)",
+        "the same kind of place (Ward)",
+        "uses the same words: falls, huddle",
     ]
     assert 0 < results[0]["score"] <= 1
     assert "Foot checks in clinic" not in [r["title"] for r in results]
