@@ -121,7 +121,8 @@ def project_similar(
             else:
                 reasons.append(f"the same kind of place ({project.unit.get_kind_display()})")
         if shared:
-            reasons.append("uses the same words: " + ", ".join(their_words[stem] for stem in shared))
+            words = ", ".join(their_words[stem] for stem in shared)
+            reasons.append(f"uses the same words: {words}")
         if score >= MIN_SCORE:
             found.append(
                 SimilarProject(
