@@ -21,7 +21,7 @@ from assessment.serializers import (
     ComparisonSerializer,
     ReopenSerializer,
 )
-from backend.etags import IfMatchMixin, etag_response
+from backend.etags import ETagReadMixin, IfMatchMixin, etag_response
 from backend.idempotency import idempotent
 from backend.routing import Router
 
@@ -128,7 +128,7 @@ class AssessmentViewSet(
 
 
 class AnswerViewSet(
-    IfMatchMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    ETagReadMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
     """One key test's answer: ``PATCH`` with ``If-Match`` to rate it, write its narrative
     and link evidence."""
@@ -141,9 +141,6 @@ class AnswerViewSet(
         return selectors.answer_list(user=self.request.user).filter(
             assessment_id=self.kwargs["assessment_pk"]
         )
-
-    def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        return self.etag_response(self.get_object())
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         partial = kwargs.pop("partial", False)

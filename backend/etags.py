@@ -111,20 +111,24 @@ class IfMatchMixin:
         return Response(body, status=status_code, headers=headers)
 
 
-class ETagMixin(IfMatchMixin):
+class ETagReadMixin(IfMatchMixin):
+    """For a viewset whose records are read one at a time: the read carries its ETag."""
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.etag_response(self.get_object())
+
+
+class ETagMixin(ETagReadMixin):
     """For a ModelViewSet: reads carry an ETag, updates honour ``If-Match``.
 
     Only for a viewset that updates: its ``update`` would give any other viewset PUT and
-    PATCH routes (a read-only one takes ``IfMatchMixin`` and ``etag_response``).
+    PATCH routes (one that does not update takes ``ETagReadMixin``).
     """
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if issubclass(cls, GenericViewSet) and not issubclass(cls, UpdateModelMixin):
             raise TypeError(f"{cls.__name__} takes ETagMixin without updating records")
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.etag_response(self.get_object())
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)

@@ -4,8 +4,6 @@ the pyramid, the skills directory, partners' involvement and leaders' engagement
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
@@ -20,7 +18,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.errors import refuse
-from backend.etags import ETagDestroyMixin, ETagMixin, IfMatchMixin, etag_response, if_match
+from backend.etags import (
+    ETagDestroyMixin,
+    ETagMixin,
+    ETagReadMixin,
+    etag_response,
+    if_match,
+)
 from backend.idempotency import IdempotentCreateMixin, idempotent
 from backend.routing import Router
 from backend.selectors import organisation_list
@@ -136,7 +140,7 @@ class PersonViewSet(
 
 
 class TrainingRecordViewSet(
-    IfMatchMixin,
+    ETagReadMixin,
     IdempotentCreateMixin,
     HistoryMixin,
     mixins.CreateModelMixin,
@@ -153,9 +157,6 @@ class TrainingRecordViewSet(
 
     def get_queryset(self):
         return selectors.record_list(user=self.request.user)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.etag_response(self.get_object())
 
     def perform_create(self, serializer: TrainingRecordSerializer) -> None:
         data = dict(serializer.validated_data)
@@ -368,6 +369,7 @@ class InvolvementView(APIView):
 
 
 class EngagementViewSet(
+    ETagReadMixin,
     ETagDestroyMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
@@ -384,9 +386,6 @@ class EngagementViewSet(
 
     def get_queryset(self):
         return selectors.engagement_list(user=self.request.user)
-
-    def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        return self.etag_response(self.get_object())
 
     def perform_create(self, serializer: EngagementSerializer) -> None:
         serializer.instance = services.engagement_record(
