@@ -162,6 +162,15 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def described_as(self) -> str:
+        """What kind of place this is, in words that do not repeat its name ("HR: HR")."""
+        if self.level != self.Level.UNIT:
+            return self.get_level_display()
+        if self.kind in self.SUPPORT_KINDS:
+            return "Support service"
+        return self.get_kind_display()
+
 
 class Membership(models.Model):
     """A user's role in one organisation; a user may belong to several."""

@@ -18,7 +18,8 @@ const results = await new PurgeCSS().purge({
   css: stylesheets,
   // Class names are words with hyphens and underscores; template tags split them off.
   defaultExtractor: (text) => text.match(/[A-Za-z0-9_-]+/g) || [],
-  safelist: { standard: [/^nhsuk-tag--/, /^ripple-aim--depth-/] },
+  // Classes a template builds from a number (a unit's depth in the tree, an aim's).
+  safelist: { standard: [/^nhsuk-tag--/, /^ripple-aim--depth-/, /^ripple-units__item--/] },
   variables: false,
   keyframes: false,
   fontFace: false,

@@ -3,7 +3,10 @@ organisation, with who and why kept for every change; and everyone's own account
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from backend.models import AllowedDomain, Membership, Unit
@@ -163,6 +166,23 @@ def test_units_are_added_moved_renamed_and_retired(admin, organisation, ward):
     page = client.get("/organisation/units/").text
     tree = page[page.index('class="nhsuk-list ripple-units"') :]
     assert tree.index("Elderly Care") < tree.index("Ward 7 Frailty")
+
+
+def test_the_units_tree_is_indented_and_says_what_each_place_is(admin, organisation):
+    division = UnitFactory(organisation=organisation, name="Corporate", level="division")
+    UnitFactory(organisation=organisation, parent=division, name="HR", kind="hr")
+    UnitFactory(organisation=organisation, parent=division, name="Ward 9", kind="ward")
+    page = signed_in(admin).get("/organisation/units/").text
+
+    depths = set(re.findall(r"ripple-units__item--(\d+)", page))
+    assert {"0", "1"} <= depths
+    stylesheet = (settings.BASE_DIR / "backend/static/ripple/ripple.css").read_text()
+    # The stylesheet is purged of unused rules: the indents, named by number, must stay.
+    for depth in depths - {"0"}:
+        assert f".ripple-units__item--{depth}{{padding-left:" in stylesheet
+    assert re.search(r">HR</a> <span[^>]*>Support service</span>", page)
+    assert re.search(r">Ward 9</a> <span[^>]*>Ward</span>", page)
+    assert re.search(r">Corporate</a> <span[^>]*>Division</span>", page)
 
 
 def test_a_unit_cannot_move_beneath_itself(admin, organisation, ward):
