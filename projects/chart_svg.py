@@ -47,6 +47,19 @@ ASSURANCE_BADGES = {
     "inconsistent": (GREY, "?", "Assurance: hit and miss; the target may or may not be met"),
 }
 PERCENT_CHARTS = frozenset({"p", "pp"})
+# A point's signal as its tooltip says it, never the rule's name.
+POINT_SIGNAL_WORDS = {
+    "shift": "a shift",
+    "trend": "a trend",
+    "two_in_three": "two of three near a limit",
+    "astronomical": "beyond a limit",
+}
+POINT_KIND_WORDS = {
+    "special_cause_improvement": "improvement",
+    "special_cause_concern": "concern",
+    "special_cause_neutral_high": "higher, neither better nor worse",
+    "special_cause_neutral_low": "lower, neither better nor worse",
+}
 WARNING_CHARS = 140
 CHART_NAMES = {
     "run": "Run chart",
@@ -342,7 +355,8 @@ def _points(
         about = f"{_period_label(periods[index], measure['frequency'])}: "
         about += _number(point["value"], percent)
         if point.get("signal"):
-            about += f" ({point['point_type']}, {point['signal']})".replace("_", " ")
+            kind = POINT_KIND_WORDS.get(point["point_type"], "a signal")
+            about += f" ({kind}: {POINT_SIGNAL_WORDS[point['signal']]})"
         colour = POINT_COLOURS.get(point["point_type"], GREY)
         parts.append(
             f'<circle class="point" cx="{frame.x(index):.1f}" cy="{frame.y(point["value"]):.1f}" '

@@ -23,7 +23,14 @@ from backend.models import Unit, User
 from backend.pages import PageForm
 from backend.selectors import unit_list
 from projects.chart_svg import ASSURANCE_BADGES, VARIATION_BADGES, render_chart_svg
-from projects.chart_words import chart_words, period_words, value_words
+from projects.chart_words import (
+    KIND_WORDS,
+    RULE_WORDS,
+    STRONGEST_FIRST,
+    chart_words,
+    period_words,
+    value_words,
+)
 from projects.models import RATIO_CHARTS, Measure
 from projects.selectors import aim_list, data_point_list, measure_chart, measure_get
 from projects.selectors.measure_table import (
@@ -148,11 +155,14 @@ def _counts(point: Any) -> str:
 
 
 def _signal_words(point: dict[str, Any]) -> str:
-    if point["point_type"] == "common_cause":
-        return "common cause"
-    kind = point["point_type"].removeprefix("special_cause_").replace("_", " ")
-    rules = ", ".join(rule.replace("_", " ") for rule in point.get("rules", []))
-    return f"special cause {kind} ({rules})"
+    """What a point shows, as the chart's words say it ("Improvement: a point beyond the
+    process limits"), never the rules' names."""
+    if point["point_type"] not in KIND_WORDS:
+        return "Common cause: the usual variation"
+    rules = "; ".join(
+        RULE_WORDS[rule] for rule in STRONGEST_FIRST if rule in point.get("rules", [])
+    )
+    return f"{KIND_WORDS[point['point_type']].capitalize()}: {rules}"
 
 
 def _table(chart: dict[str, Any], counts: dict[str, Any]) -> list[dict[str, Any]]:

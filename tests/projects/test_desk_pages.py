@@ -211,6 +211,10 @@ def test_the_chart_page_says_what_the_chart_says_with_its_data_and_cycles(member
     assert f"/api/v1/measures/{measure.pk}/chart.svg" in html
     assert f"/api/v1/measures/{measure.pk}/data.csv" in html
     assert "Cycle 2: Huddle at handover" in html
+    # The data table says what each point shows in words, not the rules' names.
+    assert "<td>Improvement: a run of points on one side of the average (a shift)" in html
+    assert "(improvement: a shift)</title>" in html
+    assert "astronomical" not in html and "two in three" not in html
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
 
 
