@@ -73,8 +73,8 @@ def test_accepting_sets_the_password_joins_and_the_link_then_stops_working(
 
     page = client.get(path).text
     assert "Join Demo Trust" in page
-    assert ">Your role</dt><dd class=\"nhsuk-summary-list__value\">Improvement coach<" in page
-    assert ">Where you work</dt><dd class=\"nhsuk-summary-list__value\">Ward 7<" in page
+    assert '>Your role</dt><dd class="nhsuk-summary-list__value">Improvement coach<' in page
+    assert '>Where you work</dt><dd class="nhsuk-summary-list__value">Ward 7<' in page
     response = client.post(path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
 
     assert response.status_code == 302 and response["Location"] == "/accounts/login/"
