@@ -191,7 +191,7 @@ class CaseloadEntry:
             len(self.overdue),
             len(self.concerns),
             len(self.gaps) + len(self.studies),
-            len(self.wins),
+            len(self.wins_not_celebrated),
         )
 
     @property
@@ -206,8 +206,12 @@ class CaseloadEntry:
         words += [f"special-cause concern on {m.name}" for m in self.concerns]
         words += [f"no data for {g.name} ({periods(g.missing, g.frequency)})" for g in self.gaps]
         words += [f"cycle {c.number} waiting to be studied" for c in self.studies]
+        # A win the celebration job has told the team of is named as celebrated, so the
+        # reasons agree with the count of wins still to celebrate beside them.
         words += [
-            f"to celebrate: {STRENGTH_WORDS[w.reading.strength]} in {w.name}" for w in self.wins
+            f"{'celebrated' if w.celebrated_at else 'to celebrate'}: "
+            f"{STRENGTH_WORDS[w.reading.strength]} in {w.name}"
+            for w in self.wins
         ]
         return words or ["on track"]
 
@@ -244,8 +248,8 @@ class CaseloadEntry:
                 f"(in Study for {plural(cycle.days, 'day')} with no learning written)",
                 links.cycle_link(cycle.cycle_id),
             )
-        if self.wins:
-            win = min(self.wins, key=lambda w: STRONGEST_FIRST.index(w.reading.strength))
+        if to_celebrate := self.wins_not_celebrated:
+            win = min(to_celebrate, key=lambda w: STRONGEST_FIRST.index(w.reading.strength))
             return NextAction(
                 "celebrate",
                 _celebrate_words(win),

@@ -66,7 +66,7 @@ def digest_draft(
 ) -> Draft:
     """The digest message: a headline and the caseload, most in need first."""
     in_need = sum(entry.needs_coach for entry in caseload)
-    wins = sum(bool(entry.wins) for entry in caseload)
+    wins = sum(bool(entry.wins_not_celebrated) for entry in caseload)
     total = plural(len(caseload), "project")
     headline = (
         f"{in_need} of your {total} need you this week"

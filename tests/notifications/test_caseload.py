@@ -212,7 +212,9 @@ def test_a_win_says_whether_the_team_has_been_told(api, clock, coach, coached):
     assert row["wins"][0]["celebrated"] is True
     assert row["wins"][0]["celebrated_at"] is not None
     assert row["wins_not_celebrated"] == 0
-    assert row["reasons"] == ["to celebrate: sustained improvement in Falls"]
+    # Once told, the win is named as celebrated and no longer asks the coach to act.
+    assert row["reasons"] == ["celebrated: sustained improvement in Falls"]
+    assert row["next_action"]["kind"] == "keep_going"
 
 
 def test_a_row_shows_the_project_its_progress_and_its_outcome_measures_icons(

@@ -8,8 +8,8 @@ import pytest
 
 from notifications.models import Kind, Notification
 from notifications.rules import thresholds_by_organisation
-from notifications.rules.digest import coach_caseloads
-from notifications.services import digests_send
+from notifications.rules.digest import coach_caseloads, digest_draft
+from notifications.services import digests_send, wins_detect
 from pdsa.models import Cycle
 from projects.models import Project, ProjectMember
 from tests.factories import CycleFactory, PreferenceFactory, ProjectMemberFactory
@@ -67,6 +67,28 @@ def test_need_orders_stalled_then_overdue_then_wins(clock, team, make_team, meas
     ]
     wins = entries[2].reasons()
     assert "to celebrate: sustained improvement in Falls (shift)" in wins
+
+
+def test_the_headline_counts_only_wins_the_team_has_not_been_told_of(clock, team, measure_with):
+    measure = measure_with("shift")
+
+    def draft():
+        [entries] = coach_caseloads(
+            now=NOW, thresholds=thresholds_by_organisation(), coach_ids=[team.coach.pk]
+        ).values()
+        return entries, digest_draft(
+            coach_id=team.coach.pk,
+            organisation_id=team.project.organisation_id,
+            week="2026-W48",
+            caseload=entries,
+        )
+
+    entries, before = draft()
+    assert before.title.endswith("; 1 win to celebrate")
+    wins_detect(measures=[measure])  # the team is told
+    entries, after = draft()
+    assert "to celebrate" not in after.title
+    assert "celebrated: sustained improvement in Falls (shift)" in entries[0].reasons()
 
 
 def test_a_concern_signal_is_a_reason_for_the_coach(clock, team, measure_with):
