@@ -271,14 +271,25 @@ def _rebase_mark(frame: _Frame, annotation: dict[str, Any], periods: list[date])
     )
 
 
-def _cycle_mark(frame: _Frame, annotation: dict[str, Any], where: float) -> str:
+def _cycle_mark(
+    frame: _Frame, annotation: dict[str, Any], where: float, row_ends: list[float]
+) -> str:
+    """A cycle's line and marker; a start is captioned "PDSA n" in the first row of
+    captions (``row_ends``: where each row's last caption ends) it does not overlap."""
     x = frame.x(where)
     start = annotation["kind"] == "cycle_start"
     if start:
         marker = f"M{x:.1f},{frame.y1 - 10:.1f} l5,10 l-10,0 z"
-        caption = _text(
-            x + 3, frame.y0 + 12, f"PDSA {annotation['cycle']['number']}", size=10, fill=PURPLE
-        )
+        label = f"PDSA {annotation['cycle']['number']}"
+        row = next((i for i, end in enumerate(row_ends) if x + 3 > end), None)
+        if row is None:
+            row_ends.append(0.0)
+            row = len(row_ends) - 1
+        # About 6 px a character at size 10, and a gap before the next caption.
+        row_ends[row] = x + 3 + 6 * len(label) + 4
+        # A white halo keeps the caption readable over the target and limit lines.
+        halo = 'paint-order="stroke" stroke="#fff" stroke-width="3"'
+        caption = _text(x + 3, frame.y0 + 12 + 12 * row, label, size=10, fill=PURPLE, extra=halo)
     else:
         marker, caption = f"M{x - 4:.1f},{frame.y1 - 8:.1f} h8 v8 h-8 z", ""
     return (
@@ -290,14 +301,18 @@ def _cycle_mark(frame: _Frame, annotation: dict[str, Any], where: float) -> str:
 
 
 def _annotations(frame: _Frame, chart: dict[str, Any], periods: list[date]) -> list[str]:
-    parts = []
-    for annotation in chart["annotations"]:
-        where = _position(date.fromisoformat(annotation["date"]), periods)
+    parts, row_ends = [], []
+    placed = [
+        (_position(date.fromisoformat(annotation["date"]), periods), annotation)
+        for annotation in chart["annotations"]
+    ]
+    # Left to right, so that captions close together step down instead of overlapping.
+    for where, annotation in sorted(placed, key=lambda item: item[0] or 0.0):
         if annotation["kind"] == "rebase":
             if annotation["x"] is not None:
                 parts.append(_rebase_mark(frame, annotation, periods))
         elif where is not None:
-            parts.append(_cycle_mark(frame, annotation, where))
+            parts.append(_cycle_mark(frame, annotation, where, row_ends))
     return parts
 
 

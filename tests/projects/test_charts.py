@@ -181,6 +181,25 @@ def test_the_svg_is_xml_with_the_variation_and_assurance_icons(api, member, meas
     assert "Target 5" in response.content.decode()
 
 
+def test_captions_of_cycles_close_together_do_not_overlap(api, member, project, measure_with_data):
+    for number, started in ((4, date(2023, 3, 1)), (12, date(2023, 3, 20)), (13, date(2023, 9, 1))):
+        CycleFactory(
+            project=project, number=number, started_on=started, planned_end=None
+        ).measures.add(measure_with_data)
+
+    svg = api(member()).get(f"/api/v1/measures/{measure_with_data.pk}/chart.svg").content
+    captions = {
+        text.text: (float(text.get("x")), float(text.get("y")))
+        for text in ElementTree.fromstring(svg).iter(f"{SVG}text")
+        if (text.text or "").startswith("PDSA ") and text.text != "PDSA cycle"
+    }
+    assert set(captions) == {"PDSA 4", "PDSA 12", "PDSA 13"}
+    # Cycles 4 and 12 start within a month: the second steps down a row.
+    assert captions["PDSA 12"][1] == captions["PDSA 4"][1] + 12
+    # Cycle 13 is far enough along to go back to the first row.
+    assert captions["PDSA 13"][1] == captions["PDSA 4"][1]
+
+
 def test_the_svg_escapes_what_people_typed(api, member, organisation, ward):
     project = ProjectFactory(
         organisation=organisation, unit=ward, title="<script>alert(1)</script>"
