@@ -13,6 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from backend.models import Organisation, Unit
+from backend.words import day
 from capability import levels
 from capability.levels import Level
 from projects.models import Project
@@ -193,7 +194,7 @@ class TrainingRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person}: {self.course} ({self.completed_on:%d %b %Y})"
+        return f"{self.person}: {self.course} ({day(self.completed_on)})"
 
 
 class Headcount(models.Model):
@@ -301,4 +302,4 @@ class Engagement(models.Model):
         indexes = [models.Index(fields=["organisation", "happened_on"])]
 
     def __str__(self) -> str:
-        return f"{self.leader}: {self.get_kind_display()} on {self.happened_on:%d %b %Y}"
+        return f"{self.leader}: {self.get_kind_display()} on {day(self.happened_on)}"

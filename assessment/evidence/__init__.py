@@ -94,8 +94,3 @@ def figure(label: str, value: int | float | str, unit: str = "") -> dict[str, An
 def row(label: str, detail: str = "", url: str | None = None) -> dict[str, Any]:
     """One record behind a figure, with the page it comes from."""
     return {"label": label, "detail": detail, "url": url}
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """``count`` and the noun that agrees with it: "1 project", "3 projects"."""
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"

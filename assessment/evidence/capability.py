@@ -15,13 +15,13 @@ from assessment.evidence import (
     Evidence,
     evidence_for,
     figure,
-    plural,
     row,
     share,
     year_before,
 )
 from assessment.evidence._portfolio import LIVE_WORDS, live_projects, project_url, where
 from backend.models import Organisation
+from backend.words import day, plural
 from capability import levels, selectors
 from capability.models import Person
 from capability.tree import UnitTree
@@ -128,7 +128,7 @@ def method_in_use(organisation: Organisation, as_of: date) -> Evidence:
         row(
             p.title,
             f"{where(p)} · last cycle "
-            + (f"{last_cycle[p.pk]:%d %b %Y}" if p.pk in last_cycle else "never"),
+            + (day(last_cycle[p.pk]) if p.pk in last_cycle else "never"),
             project_url(p.pk),
         )
         for p in sorted(projects, key=lambda p: (p.pk in recent, p.title))

@@ -6,9 +6,10 @@ from datetime import date, timedelta
 
 from django.urls import reverse
 
-from assessment.evidence import Evidence, evidence_for, figure, plural, row
+from assessment.evidence import Evidence, evidence_for, figure, row
 from assessment.evidence._portfolio import live_projects, project_url, where
 from backend.models import Membership, Organisation
+from backend.words import day, plural
 from capability.models import Engagement
 from projects.models import ProjectMember
 
@@ -59,7 +60,7 @@ def board_engagement(organisation: Organisation, as_of: date) -> Evidence:
         source={"label": "Visits and stories", "url": reverse("engagement-page")},
         rows=[
             row(
-                f"{record.happened_on:%d %b %Y}: {record.leader}",
+                f"{day(record.happened_on)}: {record.leader}",
                 f"{record.get_kind_display()}"
                 + (f": {record.project.title}" if record.project else "")
                 + f". {record.learned}",

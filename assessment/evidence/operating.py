@@ -8,10 +8,11 @@ from datetime import date
 from django.db.models import Count
 from django.urls import reverse
 
-from assessment.evidence import Evidence, evidence_for, figure, plural, row, share
+from assessment.evidence import Evidence, evidence_for, figure, row, share
 from assessment.evidence._portfolio import LIVE_WORDS, live_projects, project_url, where
 from assessment.evidence.capability import skilled_on
 from backend.models import Membership, Organisation
+from backend.words import plural
 from capability.models import Person
 from projects.lifecycle import OPEN
 from projects.models import Project, ProjectMember

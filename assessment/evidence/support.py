@@ -7,9 +7,10 @@ from datetime import date
 
 from django.urls import reverse
 
-from assessment.evidence import Evidence, evidence_for, figure, plural, row
+from assessment.evidence import Evidence, evidence_for, figure, row
 from assessment.evidence._portfolio import LIVE_WORDS, live_projects, project_url, where
 from backend.models import Organisation, Unit
+from backend.words import plural
 from capability import selectors
 from capability.tree import SUPPORT_KINDS, UnitTree
 

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from assessment.evidence import Evidence, evidence_for, figure, plural, row
+from assessment.evidence import Evidence, evidence_for, figure, row
 from backend.models import Organisation
+from backend.words import plural
 from capability.models import Course, TrainingRecord
 from projects.models import Measure, StrategicAim
 from projects.spc.constants import TRIAL_LIMIT_POINTS

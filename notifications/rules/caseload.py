@@ -35,13 +35,14 @@ from django.db.models import Exists, Min, OuterRef
 
 from backend.batches import chunked
 from backend.models import Membership
+from backend.words import plural
 from notifications import links
 from notifications.models import Kind, Notification
 from notifications.rules import attention
 from notifications.rules import evidence as ev
 from notifications.rules.team import Role
 from notifications.rules.thresholds import ThresholdBook
-from notifications.rules.words import periods, plural
+from notifications.rules.words import periods
 from projects.lifecycle import OPEN
 from projects.models import Measure, MeasureReading, Project, ProjectMember
 from projects.selectors import READING_SUMMARY_FIELDS

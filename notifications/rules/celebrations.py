@@ -15,12 +15,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from backend.words import day, plural
 from notifications import links
 from notifications.models import Kind
 from notifications.rules import evidence as ev
 from notifications.rules.drafts import Draft, drafts_for_recipients
 from notifications.rules.team import everyone, team_by_project
-from notifications.rules.words import day, number, plural
+from notifications.rules.words import number
 from pdsa.models import Cycle
 from pdsa.selectors import cycles_change_started_on
 from projects.lifecycle import LIVE

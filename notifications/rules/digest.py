@@ -15,13 +15,13 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from backend.words import plural
 from notifications import links
 from notifications.models import Kind, Preference
 from notifications.rules.caseload import CaseloadEntry, coach_caseloads
 from notifications.rules.drafts import Draft
 from notifications.rules.team import Role
 from notifications.rules.thresholds import ThresholdBook
-from notifications.rules.words import plural
 from projects.lifecycle import OPEN
 from projects.models import ProjectMember
 

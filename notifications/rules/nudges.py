@@ -12,13 +12,14 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from backend.words import day, plural
 from notifications import links
 from notifications.models import Kind
 from notifications.rules import attention
 from notifications.rules.drafts import Draft, drafts_for_recipients
 from notifications.rules.team import Role, team_by_project
 from notifications.rules.thresholds import ThresholdBook
-from notifications.rules.words import day, periods, plural
+from notifications.rules.words import periods
 
 
 def stalled_projects(

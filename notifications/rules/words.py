@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from backend.words import plural
 
 # Charts whose plotted values are proportions: read as percentages.
 PROPORTION_CHARTS = frozenset({"p", "pp"})
@@ -16,15 +16,6 @@ def number(value: float | None, chart: str | None = None) -> str:
         return f"{number(value * 100)}%"
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
-def day(value: date) -> str:
-    """23 Nov 2026."""
-    return f"{value.day} {value:%b %Y}"
 
 
 PERIOD_WORDS = {

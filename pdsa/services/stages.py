@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from backend.errors import ApplicationError
 from backend.models import User
+from backend.words import day
 from pdsa.models import Cycle
 from pdsa.rules import NEXT_STAGE, missing_before_next_stage
 from pdsa.services.common import (
@@ -55,7 +56,7 @@ def _record_decision(*, cycle: Cycle, by: User) -> None:
         # finds what this test taught, with the cycle it came from.
         entry = (
             f"Cycle {cycle.number} ({cycle.get_decision_display().lower()}, "
-            f"{timezone.localdate(cycle.decided_at):%d %b %Y}): {learning}"
+            f"{day(timezone.localdate(cycle.decided_at))}): {learning}"
         )
         idea.learning = f"{idea.learning.rstrip()}\n\n{entry}" if idea.learning.strip() else entry
     idea._history_user = by

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from backend.words import day
 from pdsa.models import Cycle
 from pdsa.selectors import change_started_on
 from projects.models import ChangeIdea, ImprovementDirection, Measure, MeasureReading
@@ -102,7 +103,7 @@ def measure_evidence(
     if signal is None:
         evidence.reason = (
             f"{measure.name}: no special-cause improvement that began since the change "
-            f"started on {since:%d %b %Y} ({evidence.points_since_change} point(s) since)."
+            f"started on {day(since)} ({evidence.points_since_change} point(s) since)."
         )
         return evidence
     evidence.proven = True
@@ -113,7 +114,7 @@ def measure_evidence(
     words = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 2 else named)
     evidence.reason = (
         f"{measure.name}: special-cause improvement ({words}) from "
-        f"{signal.started:%b %Y}, after the change started on {since:%d %b %Y}."
+        f"{signal.started:%b %Y}, after the change started on {day(since)}."
     )
     return evidence
 
