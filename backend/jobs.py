@@ -10,7 +10,7 @@ safe to run twice, so that healing never doubles an effect.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import import_module
 from typing import Any
 
@@ -37,15 +37,20 @@ def _name(task: Task | str) -> str:
     return task if isinstance(task, str) else task.name
 
 
-def enqueue_on_commit(task: Task | str, *args: Any) -> None:
+def enqueue_on_commit(
+    task: Task | str, *args: Any, if_lost: Callable[[], None] | None = None
+) -> None:
     """Publish ``task(*args)`` (a task, or its name) after the current transaction
-    commits; never raise."""
+    commits; never raise. ``if_lost`` runs when it could not be published, for a task no
+    periodic job makes up (so that the person's next try goes through)."""
 
     def publish() -> None:
         try:
             _send(task, args)
         except Exception:  # the broker is down; the reconcile or the sweep makes it up
             logger.exception("Could not enqueue %s%r; the periodic run heals it", _name(task), args)
+            if if_lost is not None:
+                if_lost()
 
     transaction.on_commit(publish)
 

@@ -280,9 +280,12 @@ def password_reset_request(*, email: str) -> None:
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is None or password_allowed(user=user) is not None:
         return
-    if not cache.add(f"ripple:password-reset:{email}", 1, RESET_COOLDOWN_SECONDS):
+    cooldown = f"ripple:password-reset:{email}"
+    if not cache.add(cooldown, 1, RESET_COOLDOWN_SECONDS):
         return
-    enqueue_on_commit(RESET_TASK, user.pk)
+    # No periodic job sends a reset e-mail that was never handed to the worker: lift the
+    # cooldown, so that asking again (the page says to, if nothing arrives) sends it.
+    enqueue_on_commit(RESET_TASK, user.pk, if_lost=lambda: cache.delete(cooldown))
 
 
 def password_reset_email_send(*, user_id: int) -> bool:

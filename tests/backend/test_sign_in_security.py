@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 from rest_framework.test import APIClient
 
-from backend import services
+from backend import jobs, services
 from backend.errors import ApplicationError
 from backend.models import Membership, SignInEvent
 from tests.factories import PASSWORD
@@ -148,6 +148,30 @@ def test_a_password_reset_says_the_same_for_anyone_and_sends_one_link(
     with django_capture_on_commit_callbacks() as again:
         Client().post("/accounts/password/reset/", {"email": nurse.email})
     assert len(again) == 0  # one e-mail per address for a few minutes
+
+
+def test_a_reset_e_mail_the_broker_lost_is_sent_when_the_person_asks_again(
+    member, monkeypatch, django_capture_on_commit_callbacks
+):
+    nurse = member(email="sam@trust.example")  # an address no other test asked for
+    published = []
+
+    def broker_down(task, args):
+        raise ConnectionError("Error 111 connecting to the broker")
+
+    monkeypatch.setattr(jobs, "_send", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        lost = Client().post("/accounts/password/reset/", {"email": nurse.email})
+    assert lost.status_code == 302
+
+    # Nothing periodic sends it later, so the cooldown is lifted: asking again works.
+    monkeypatch.setattr(jobs, "_send", lambda task, args: published.append((task, args)))
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post("/accounts/password/reset/", {"email": nurse.email})
+    assert published == [("backend.tasks.password_reset_send", (nurse.pk,))]
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post("/accounts/password/reset/", {"email": nurse.email})
+    assert len(published) == 1  # handed over: one e-mail per address for a few minutes
 
 
 def test_a_reset_link_sets_a_new_password_once_and_signs_out_everywhere(member):
