@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from backend.models import Organisation, Unit, User
 from pdsa import services as pdsa_services
+from pdsa.demo import decision_dated
 from pdsa.models import Cycle
 from projects import services as project_services
 from projects.models import (
@@ -121,10 +122,10 @@ def _tested_change(
     )
     decided = started + timedelta(days=35)
     Cycle.objects.filter(pk=cycle.pk).update(
-        created_at=_moment(started - timedelta(days=3)),
-        stage_changed_at=_moment(decided),
-        decided_at=_moment(decided),
+        created_at=_moment(started - timedelta(days=3)), stage_changed_at=_moment(decided)
     )
+    cycle.refresh_from_db(fields=["decision", "change_idea"])
+    decision_dated(cycle, decided)
     # The demo's stall and activity story belongs to the projects demo: keep its date.
     latest = project.cycles.aggregate(latest=Max("stage_changed_at"))["latest"]
     Project.objects.filter(pk=project.pk).update(

@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from backend import words
 from backend.models import Organisation, User
 from pdsa import services
 from pdsa.demo.ramps import CycleSpec, ProjectCycles, other_projects, ward7_falls
@@ -37,6 +38,23 @@ NAMESPACE = uuid.UUID("6f1d3c0e-7a4b-4d3e-9a51-2c7e0f5b8d21")
 
 def _moment(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(10, 0)))
+
+
+def decision_dated(cycle: Cycle, decided: date) -> None:
+    """Date a decided cycle as the story has it: its decision, and the entry the decision
+    wrote on the change idea's learning ("Cycle 3 (adapt, 5 Dec 2026)"), both stamped
+    today by the services."""
+    Cycle.objects.filter(pk=cycle.pk).update(decided_at=_moment(decided))
+    if cycle.change_idea_id is None:
+        return
+    idea = ChangeIdea.objects.get(pk=cycle.change_idea_id)
+    decision = f"Cycle {cycle.number} ({cycle.get_decision_display().lower()}, "
+    ChangeIdea.objects.filter(pk=idea.pk).update(
+        learning=idea.learning.replace(
+            f"{decision}{words.day(timezone.localdate())})", f"{decision}{words.day(decided)})"
+        ),
+        status_changed_at=_moment(decided),
+    )
 
 
 class _ProjectSeeder:
@@ -151,8 +169,10 @@ class _ProjectSeeder:
         Cycle.objects.filter(pk=cycle.pk).update(
             created_at=_moment(created),
             stage_changed_at=_moment(max(created, min(moved[spec.stage], timezone.localdate()))),
-            decided_at=_moment(moved[Stage.DONE]) if spec.stage == Stage.DONE else None,
         )
+        if spec.stage == Stage.DONE:
+            cycle.refresh_from_db(fields=["decision", "change_idea"])
+            decision_dated(cycle, moved[Stage.DONE])
 
 
 def _seed_project(plan: ProjectCycles, people: dict[str, User]) -> None:

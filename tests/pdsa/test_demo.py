@@ -95,3 +95,14 @@ def test_the_cycles_wait_for_the_projects_demo(db):
     demo.seed()
 
     assert not Cycle.objects.exists()
+
+
+def test_what_a_decision_taught_is_dated_the_day_the_story_has_it_decided(seeded):
+    decided = Cycle.objects.filter(stage=Stage.DONE).exclude(change_idea=None)
+    assert decided.exists()
+    for cycle in decided.select_related("change_idea"):
+        day = timezone.localdate(cycle.decided_at)
+        assert day < timezone.localdate()
+        if cycle.learning.strip():
+            entry = f"Cycle {cycle.number} ({cycle.get_decision_display().lower()}, "
+            assert f"{entry}{day.day} {day:%b %Y})" in cycle.change_idea.learning
