@@ -124,7 +124,6 @@ def _tested_change(
     Cycle.objects.filter(pk=cycle.pk).update(
         created_at=_moment(started - timedelta(days=3)), stage_changed_at=_moment(decided)
     )
-    cycle.refresh_from_db(fields=["decision", "change_idea"])
     decision_dated(cycle, decided)
     # The demo's stall and activity story belongs to the projects demo: keep its date.
     latest = project.cycles.aggregate(latest=Max("stage_changed_at"))["latest"]

@@ -45,9 +45,10 @@ def decision_dated(cycle: Cycle, decided: date) -> None:
     wrote on the change idea's learning ("Cycle 3 (adapt, 5 Dec 2026)"), both stamped
     today by the services."""
     Cycle.objects.filter(pk=cycle.pk).update(decided_at=_moment(decided))
+    cycle.refresh_from_db(fields=["decision", "change_idea"])
     if cycle.change_idea_id is None:
         return
-    idea = ChangeIdea.objects.get(pk=cycle.change_idea_id)
+    idea = cycle.change_idea
     decision = f"Cycle {cycle.number} ({cycle.get_decision_display().lower()}, "
     ChangeIdea.objects.filter(pk=idea.pk).update(
         learning=idea.learning.replace(
@@ -171,7 +172,6 @@ class _ProjectSeeder:
             stage_changed_at=_moment(max(created, min(moved[spec.stage], timezone.localdate()))),
         )
         if spec.stage == Stage.DONE:
-            cycle.refresh_from_db(fields=["decision", "change_idea"])
             decision_dated(cycle, moved[Stage.DONE])
 
 
