@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from projects.chart_svg import render_chart_svg
-from projects.chart_words import chart_words, period_words, strongest_rule, value_words
+from projects.chart_words import chart_words, period_words, value_words
 from projects.models import Measure
 from projects.portfolio_pages import ensure_portfolio_reader, headline_measure, walk
-from projects.selectors import measure_chart, measure_list, measures_spc, measures_spc_summaries
+from projects.selectors import measure_chart, measure_list, measure_readings
 from projects.selectors.portfolio import portfolio
 
 # How the latest point's rule words a win: a shift or trend is sustained, fewer points
@@ -95,8 +95,8 @@ def _aim_measures(data: dict[str, Any]) -> list[dict[str, Any]]:
 def _signalled(request: HttpRequest, data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     """Projects whose outcome measure's latest point shows ``kind`` (improving or
     concern), most recent first as the portfolio lists them, each with that measure; wins
-    worded by the strongest rule on that point (read from the few listed measures' SPC
-    results). A fixed number of queries: the listed projects are at most ``LISTED``."""
+    worded by the strongest rule on that point, as the measure's stored reading holds it.
+    A fixed number of queries: the listed projects are at most ``LISTED``."""
     projects = {project["id"]: project for project in data[kind]["top"][:LISTED]}
     point_type = POINT_TYPES[kind]
     outcomes = list(
@@ -104,10 +104,11 @@ def _signalled(request: HttpRequest, data: dict[str, Any], kind: str) -> list[di
             project_id__in=list(projects), type=Measure.Type.OUTCOME
         )
     )
-    readings = measures_spc_summaries(outcomes)
+    readings = measure_readings(outcomes)
     showing: dict[int, Measure] = {}
     for measure in outcomes:
-        if (readings.get(measure.pk) or {}).get("point_type") == point_type:
+        reading = readings.get(measure.pk)
+        if reading is not None and reading.point_type == point_type:
             showing.setdefault(measure.project_id, measure)
     found = [
         {"project": project, "measure": showing[project_id]}
@@ -115,10 +116,8 @@ def _signalled(request: HttpRequest, data: dict[str, Any], kind: str) -> list[di
         if project_id in showing
     ]
     if kind == "improving":
-        results = measures_spc([item["measure"] for item in found])
         for item in found:
-            spc = results.get(item["measure"].pk)
-            rule = strongest_rule(spc["points"][-1]) if spc else None
+            rule = (readings[item["measure"].pk].win or {}).get("rule")
             item["words"] = WIN_WORDS.get(rule or "", "a signal")
             item["strength"] = WIN_ORDER.index(rule) if rule in WIN_ORDER else len(WIN_ORDER)
         found.sort(key=lambda item: item["strength"])

@@ -33,7 +33,11 @@ from projects.selectors import (
     measures_spc_summaries,
     project_list,
 )
-from projects.selectors.portfolio import portfolio, portfolio_organisation_ids
+from projects.selectors.portfolio import (
+    portfolio,
+    portfolio_aim_tree,
+    portfolio_organisation_ids,
+)
 from projects.serializers import progress_of
 
 NOT_A_PORTFOLIO_READER = (
@@ -64,18 +68,21 @@ def headline_measure(node: dict[str, Any]) -> dict[str, Any] | None:
     return node["goal"]["measure"] or (node["measures"][0] if node["measures"] else None)
 
 
-def attach_charts(user: User, nodes: list[dict[str, Any]]) -> None:
-    """Give each aim its headline measure (``headline``) and that measure's SPC result
-    (``spc``, for the small chart), read for all of them in one batch."""
-    wanted = {}
+def attach_charts(
+    user: User, nodes: list[dict[str, Any]], drawn: list[dict[str, Any]] | None = None
+) -> None:
+    """Give each aim its headline measure (``headline``) and each aim of ``drawn`` (by
+    default, all of them) that measure's SPC result (``spc``, for the small chart), read
+    for all of them in one batch."""
     for node in nodes:
         node["headline"] = headline_measure(node)
+        node["spc"] = None
+    drawn = nodes if drawn is None else drawn
+    wanted = [node["headline"]["id"] for node in drawn if node["headline"] is not None]
+    results = measures_spc(list(measure_list(user=user).filter(pk__in=wanted)))
+    for node in drawn:
         if node["headline"] is not None:
-            wanted[node["headline"]["id"]] = node
-    results = measures_spc(list(measure_list(user=user).filter(pk__in=list(wanted))))
-    for node in nodes:
-        headline = node["headline"]
-        node["spc"] = results.get(headline["id"]) if headline else None
+            node["spc"] = results.get(node["headline"]["id"])
 
 
 def counts(node: dict[str, Any]) -> list[tuple[str, int]]:
@@ -128,7 +135,8 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
     if division is not None:
         aims = _within_division(aims, set(unit_descendant_ids(unit=division)))
     shown = list(walk(aims))
-    attach_charts(request.user, shown)
+    # Aims from the third level down are one line each (aim_node.html): icons, no chart.
+    attach_charts(request.user, shown, drawn=[n for top in aims for n in (top, *top["children"])])
     for node in shown:
         node["counts"] = counts(node)
     return render(
@@ -147,10 +155,6 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _find(nodes: list[dict[str, Any]], aim_id: int) -> dict[str, Any] | None:
-    return next((node for node in walk(nodes) if node["id"] == aim_id), None)
-
-
 @login_required
 def aim_page(request: HttpRequest, pk: int) -> HttpResponse:
     """An aim: its icons and chart, the counts over its cascade, the aims beneath it, and
@@ -159,7 +163,7 @@ def aim_page(request: HttpRequest, pk: int) -> HttpResponse:
     aim = aim_get(user=request.user, pk=pk)
     if not can_read_portfolio(user=request.user, organisation_id=aim.organisation_id):
         forbid(NOT_A_PORTFOLIO_READER)
-    node = _find(portfolio(user=request.user, organisation_id=aim.organisation_id)["aims"], pk)
+    node = portfolio_aim_tree(user=request.user, aim=aim)
     attach_charts(request.user, [node, *node["children"]])
     status = request.GET.get("status", "")
     filters: dict[str, Any] = {"within_aim": str(pk)}

@@ -362,12 +362,15 @@ def cascade_counts(
     top: int,
     aim_id: int | None = None,
     top_overall: int = 0,
+    whole: bool | None = None,
 ) -> Cascades:
     """What the cascade of every aim of ``aims`` (the shown aims of ``org_ids``; only
     ``aim_id``'s when given) carries, with the first ``top`` of each kind: one query,
     returning rows per aim (a few for each), not per project. With every aim come the
     organisations' projects by status, those linked to no aim, and over all linked
-    projects the signalled ones and adopted changes (the first ``top_overall``).
+    projects the signalled ones and adopted changes (the first ``top_overall``); unless
+    ``whole`` is False (by default, only when no ``aim_id`` is given), as for a few aims
+    of a portfolio.
 
     Projects showing improvement or concern are read from their outcome measures'
     current stored readings; the caller renews missing readings first.
@@ -375,7 +378,7 @@ def cascade_counts(
     query = _Query(
         org_ids=org_ids,
         cascades=cascade_pairs(aims, aim_id),
-        whole=aim_id is None,
+        whole=aim_id is None if whole is None else whole,
         top=top,
         top_overall=top_overall,
     )

@@ -95,6 +95,7 @@ class _Portfolio:
         is_active: bool | None,
         origin: str,
         aim_id: int | None = None,
+        whole: bool | None = None,
     ) -> None:
         self.aims = aims
         self.charts_at = charts_url(origin)
@@ -105,7 +106,12 @@ class _Portfolio:
             )
         )
         self.cascades = cascade_counts(
-            org_ids=org_ids, aims=aims, top=TOP, aim_id=aim_id, top_overall=TOP_OVERALL
+            org_ids=org_ids,
+            aims=aims,
+            top=TOP,
+            aim_id=aim_id,
+            top_overall=TOP_OVERALL,
+            whole=whole,
         )
         shown_ideas = [
             idea
@@ -287,6 +293,37 @@ def portfolio(
         **found.signals_and_changes(found.cascades.overall),
         "aims": found.tree(),
     }
+
+
+def _beneath(aims: list[StrategicAim], aim_id: int) -> list[StrategicAim]:
+    """The aim of ``aims`` with ``aim_id`` and every aim beneath it, in ``aims``' order."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for aim in aims:
+        children[aim.parent_id].append(aim.pk)
+    found, todo = {aim_id}, [aim_id]
+    while todo:  # the services refuse loops; ``found`` makes sure anyway
+        for child in children[todo.pop()]:
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return [aim for aim in aims if aim.pk in found]
+
+
+def portfolio_aim_tree(*, user: User, aim: StrategicAim) -> dict[str, Any]:
+    """One aim as the portfolio tree shows it: the aim and the aims beneath it, nested,
+    each with its goal, own measures and its cascade's counts (see ``portfolio``). Only
+    that cascade is counted, not the whole organisation's portfolio, so an aim's page
+    reads what its cascade holds. The caller has checked that the user reads the aim's
+    organisation's portfolio."""
+    org_ids = portfolio_organisation_ids(user=user, organisation_id=aim.organisation_id)
+    found = _Portfolio(
+        org_ids=org_ids,
+        aims=_beneath(_aims(org_ids, None), aim.pk),
+        is_active=None,
+        origin="",
+        whole=False,
+    )
+    return found.tree()[0]
 
 
 class AimProjects(NamedTuple):

@@ -14,6 +14,8 @@ from django.test import Client
 from backend.models import Membership, Unit
 from pdsa.models import Cycle
 from projects.models import DataPoint, Measure
+from projects.portfolio_pages import walk
+from projects.selectors.portfolio import portfolio, portfolio_aim_tree
 from tests.factories import (
     CycleFactory,
     MeasureFactory,
@@ -157,6 +159,16 @@ def test_an_aim_lists_its_cascades_projects_with_progress_by_status(member, trus
         .split("Projects</h2>")[1]
         .split("</form>")[1][:200]
     )
+
+
+def test_an_aims_page_counts_its_own_cascade_as_the_whole_portfolio_does(member, trust):
+    # The aim's page counts only the aim and the aims beneath it; every figure must be
+    # the one the whole portfolio shows for that aim.
+    leader = member(Role.LEADER)
+    whole = {node["id"]: node for node in walk(portfolio(user=leader)["aims"])}
+    for aim in (trust["harm"], trust["ward_aim"]):
+        assert portfolio_aim_tree(user=leader, aim=aim) == whole[aim.pk]
+    assert whole[trust["harm"].pk]["projects"]["total"] == 3
 
 
 def test_the_summary_table_filters_by_icon_and_sorts_concern_first(member, trust):
