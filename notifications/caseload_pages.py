@@ -1,8 +1,9 @@
 """The coach's caseload page: the projects they coach, most in need first.
 
 One code path with ``GET /api/v1/caseload/`` and the weekly digest: the page renders the
-API's own serializer over ``caseload_get``, so the order, the reasons and the next action
-a coach reads here are those of the e-mail and the API.
+API's own data over ``caseload_get`` (``caseload_data``, the shapes its serializer
+documents), so the order, the reasons and the next action a coach reads here are those of
+the e-mail and the API.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.shortcuts import render
 from django.urls import path
 
 from notifications.selectors import caseload_get, coach_list
-from notifications.serializers import CaseloadSerializer
+from notifications.serializers import caseload_data
 
 
 def _chosen(request: HttpRequest, name: str) -> str:
@@ -39,7 +40,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     or someone who is no one's, is the 404 page."""
     coach = _chosen(request, "coach")
     caseload = caseload_get(user=request.user, coach_id=int(coach) if coach else None)
-    data = CaseloadSerializer(caseload).data
+    data = caseload_data(caseload)
     unit, status = _chosen(request, "unit"), _chosen(request, "status")
     units = sorted({(row["unit"]["name"], row["unit"]["id"]) for row in data["projects"]})
     statuses = sorted({(row["status_label"], row["status"]) for row in data["projects"]})
