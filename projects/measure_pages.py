@@ -35,6 +35,7 @@ from projects.models import RATIO_CHARTS, Measure
 from projects.selectors import aim_list, data_point_list, measure_chart, measure_get
 from projects.selectors.measure_table import (
     SORTS,
+    measure_summary_for_ids,
     measure_summary_list,
     measure_summary_rows,
     measure_summary_sorted,
@@ -120,8 +121,11 @@ def measure_summary_page(request: HttpRequest) -> HttpResponse:
     measures = measure_summary_sorted(
         measure_summary_list(user=request.user, filters=filters), sort
     )
-    page = Paginator(measures, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = measure_summary_rows(list(page))
+    # A page of ids ordered by their keys alone, then that page's rows (as the API does).
+    page = Paginator(measures.values_list("pk", flat=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = measure_summary_rows(measure_summary_for_ids(list(page)))
     for row in rows:
         row["latest_words"] = (
             value_words(row["latest_value"], row["chart_type"], row["unit"])

@@ -5,39 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django import forms
-from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 
 from backend.models import Organisation
 from backend.selectors import user_memberships
 from capability import selectors
 
 PAGE_SIZE = 50
-
-
-class LongSelect(forms.Select):
-    """A select of many options (every unit of a trust) drawn in one pass, where
-    Django's widget renders a template per option."""
-
-    def render(self, name, value, attrs=None, renderer=None) -> str:
-        attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        # The form's NHS.UK markup knows Django's own Select by name, not this one.
-        attrs["class"] = attrs.get("class", "").replace("nhsuk-input", "nhsuk-select")
-        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) in chosen else "", label)
-                for key, label in self.choices
-            ),
-        )
-        return format_html("<select{}>{}</select>", flatatt(attrs), options)
 
 
 def organisation_of(request: HttpRequest, roles: Iterable[str], refusal: str) -> Organisation:

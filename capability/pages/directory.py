@@ -15,7 +15,7 @@ from backend.pages import PageForm
 from capability import levels, selectors
 from capability.filters import Experience
 from capability.levels import Level
-from capability.pages._shared import PAGE_SIZE, LongSelect, organisation_of, section_links
+from capability.pages._shared import PAGE_SIZE, organisation_of, section_links
 
 
 class DirectoryForm(PageForm):
@@ -26,7 +26,7 @@ class DirectoryForm(PageForm):
         required=False,
         choices=[("", "Any level"), *Level.choices],
     )
-    unit = forms.ChoiceField(label="Works in", required=False, widget=LongSelect)
+    unit = forms.ChoiceField(label="Works in", required=False)
     experience = forms.ChoiceField(
         label="Experience", required=False, choices=[("", "Any"), *Experience.CHOICES]
     )

@@ -22,8 +22,8 @@ from projects.filters import MeasureSummaryFilter
 from projects.models import Measure
 from projects.selectors.measure_table import (
     measure_summary_csv,
+    measure_summary_for_ids,
     measure_summary_list,
-    measure_summary_page,
     measure_summary_rows,
 )
 from projects.selectors.portfolio import (
@@ -151,5 +151,5 @@ class MeasureSummaryView(ErrorsAsJSONMixin, ListAPIView):
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
         ids = self.paginate_queryset(measures.values_list("pk", flat=True))
-        rows = measure_summary_rows(measure_summary_page(ids), origin=origin)
+        rows = measure_summary_rows(measure_summary_for_ids(ids), origin=origin)
         return self.get_paginated_response(rows)

@@ -160,7 +160,7 @@ def measure_summary_list(
     them (as they read each chart). Aims' measures first, then projects', each owner's
     outcome, process and balancing measures in turn; ``filters`` takes the query
     parameters of ``MeasureSummaryFilter``. One query per page (two with the count), the
-    stored readings joined; ``measure_summary_page`` reads a page faster."""
+    stored readings joined; ``measure_summary_for_ids`` reads a page faster."""
     measures = _with_row_fields(
         Measure.objects.filter(organisation_id__in=organisation_ids(user=user))
     ).order_by(
@@ -178,7 +178,7 @@ def measure_summary_list(
     return measures
 
 
-def measure_summary_page(ids: Sequence[int]) -> list[Measure]:
+def measure_summary_for_ids(ids: Sequence[int]) -> list[Measure]:
     """The measures of one page of the table, in the order of ``ids`` (a page of
     ``measure_summary_list(...).values_list("pk", flat=True)``): ordering every measure
     by only its keys and then reading the page's rows by id is several times cheaper
