@@ -11,12 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
 from notifications.selectors import caseload_get, coach_list
 from notifications.serializers import caseload_data
+
+# The most in need first, a page at a time: a hundred cards is a long scroll on a phone.
+PAGE_SIZE = 25
 
 
 def _chosen(request: HttpRequest, name: str) -> str:
@@ -35,15 +39,17 @@ def _filters(projects: list[dict[str, Any]], unit: str, status: str) -> list[dic
 @login_required
 def caseload_page(request: HttpRequest) -> HttpResponse:
     """A coach's open projects, most in need first, with why and what to do next, and
-    their load against capacity; filtered by unit and status. The QI team and admins
-    choose any coach of their organisation (``?coach=``); another organisation's coach,
-    or someone who is no one's, is the 404 page."""
+    their load against capacity; filtered by unit and status, ``PAGE_SIZE`` at a time.
+    The QI team and admins choose any coach of their organisation (``?coach=``); another
+    organisation's coach, or someone who is no one's, is the 404 page."""
     coach = _chosen(request, "coach")
     caseload = caseload_get(user=request.user, coach_id=int(coach) if coach else None)
     data = caseload_data(caseload)
     unit, status = _chosen(request, "unit"), _chosen(request, "status")
     units = sorted({(row["unit"]["name"], row["unit"]["id"]) for row in data["projects"]})
     statuses = sorted({(row["status_label"], row["status"]) for row in data["projects"]})
+    rows = _filters(data["projects"], unit, status)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/desk/caseload.html",
@@ -51,7 +57,8 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
             "caseload": data,
             "coach": caseload.coach,
             "own": caseload.coach.pk == request.user.pk,
-            "rows": _filters(data["projects"], unit, status),
+            "rows": page.object_list,
+            "page": page,
             "units": units,
             "statuses": statuses,
             "unit": unit,

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from backend.models import Membership
+from notifications.caseload_pages import PAGE_SIZE
 from pdsa.models import Cycle
 from projects.models import Project
 from tests.factories import CycleFactory, MembershipFactory, OrganisationFactory, UserFactory
@@ -63,7 +64,25 @@ def test_the_page_is_a_bounded_number_of_queries(
     cache.clear()
     with django_assert_max_num_queries(PAGE_QUERIES):
         page = client.get("/caseload/")
-    assert len(titles(page.content.decode())) == count
+    assert len(titles(page.content.decode())) == min(count, PAGE_SIZE)
+
+
+def test_the_pages_of_a_long_caseload_follow_the_apis_order(
+    api, clock, member, organisation, ward
+):
+    coach = coach_with_projects(member, organisation, ward, PAGE_SIZE * 2 + 3)
+    order = [row["title"] for row in api(coach).get("/api/v1/caseload/").json()["projects"]]
+    client = signed_in(coach)
+    first = client.get("/caseload/").content.decode()
+    assert "Less in need" in first and "Page 2 of 3" in first
+    shown = titles(first)
+    for number in (2, 3):
+        html = client.get(f"/caseload/?page={number}").content.decode()
+        start = PAGE_SIZE * (number - 1) + 1
+        assert f'aria-label="Projects, most in need first" start="{start}"' in html
+        shown += titles(html)
+    assert shown == order
+    assert f"{len(order)} open projects" in first
 
 
 def test_filters_by_unit_and_status_keep_the_whole_load(clock, member, organisation, make_team):
