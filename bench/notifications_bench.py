@@ -31,6 +31,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+# Celery's Django fix-up puts the working directory first on the import path: run from
+# anywhere else, the bench would time that directory's code instead of this checkout's.
+os.chdir(REPO)
 os.environ.pop("REDIS_URL", None)  # in-memory broker and a local cache: no services touched
 os.environ["CELERY_BROKER_URL"] = "memory://"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.test_settings")

@@ -63,6 +63,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+# Celery's Django fix-up puts the working directory first on the import path: run from
+# anywhere else, the bench would time that directory's code instead of this checkout's.
+os.chdir(REPO)
 # WhiteNoise's note that static files are not collected: the bench serves none.
 warnings.filterwarnings("ignore", "No directory at")
 os.environ["CELERY_BROKER_URL"] = "memory://"  # nothing here enqueues; never touch a broker

@@ -59,6 +59,9 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+# Celery's Django fix-up puts the working directory first on the import path: run from
+# anywhere else, the bench would time that directory's code instead of this checkout's.
+os.chdir(REPO)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.test_settings")
 
 import django  # noqa: E402
