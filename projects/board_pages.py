@@ -3,8 +3,8 @@ plain sentence; the summary table of the aims' measures; recent wins worded by t
 strength of their evidence; and the projects whose outcome measures show a concern.
 It prints on A4 landscape (``desk.css``'s print rules).
 
-Read through ``portfolio`` (the aims, their measures' readings and the signalled
-projects) and ``measure_chart`` for the bold aims' charts, a handful of measures.
+Read through ``portfolio_board`` (the bold aims, the aims' measures' readings and the
+signalled projects) and ``measure_chart`` for the bold aims' charts, a handful of measures.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from django.utils.safestring import mark_safe
 from projects.chart_svg import render_chart_svg
 from projects.chart_words import chart_words, period_words, value_words
 from projects.models import Measure
-from projects.portfolio_pages import ensure_portfolio_reader, headline_measure, walk
+from projects.portfolio_pages import ensure_portfolio_reader, headline_measure
 from projects.selectors import measure_chart, measure_list, measure_readings
-from projects.selectors.portfolio import portfolio
+from projects.selectors.portfolio import portfolio_board
 
 # How the latest point's rule words a win: a shift or trend is sustained, fewer points
 # are encouraging, one point is one good result (as the celebrations word them).
@@ -42,7 +42,7 @@ def _bold_aims(request: HttpRequest, data: dict[str, Any]) -> list[dict[str, Any
     """Each bold aim (the top of a cascade) with its headline measure's chart and words."""
     aims = []
     headlines = {}
-    for node in data["aims"]:
+    for node in data["bold_aims"]:
         headline = headline_measure(node)
         aims.append({"node": node, "headline": headline})
         if headline is not None:
@@ -67,29 +67,23 @@ def _bold_aims(request: HttpRequest, data: dict[str, Any]) -> list[dict[str, Any
 
 def _aim_measures(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The aims' own measures, as the summary table shows them, bold aims first."""
-    rows = []
-    for node in walk(data["aims"]):
-        for reading in node["measures"]:
-            rows.append(
-                {
-                    **reading,
-                    "aim": node["title"],
-                    "latest_words": value_words(
-                        reading["latest_value"], reading["chart_type"], reading["unit"]
-                    )
-                    if reading["latest_period"]
-                    else "No data",
-                    "target_words": value_words(
-                        reading["target"], reading["chart_type"], reading["unit"]
-                    )
-                    if reading["target"] is not None
-                    else "None",
-                    "period_words": period_words(reading["latest_period"], reading["frequency"])
-                    if reading["latest_period"]
-                    else "",
-                }
+    return [
+        {
+            **reading,
+            "latest_words": value_words(
+                reading["latest_value"], reading["chart_type"], reading["unit"]
             )
-    return rows
+            if reading["latest_period"]
+            else "No data",
+            "target_words": value_words(reading["target"], reading["chart_type"], reading["unit"])
+            if reading["target"] is not None
+            else "None",
+            "period_words": period_words(reading["latest_period"], reading["frequency"])
+            if reading["latest_period"]
+            else "",
+        }
+        for reading in data["aim_measures"]
+    ]
 
 
 def _signalled(request: HttpRequest, data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -128,7 +122,7 @@ def _signalled(request: HttpRequest, data: dict[str, Any], kind: str) -> list[di
 def board_page(request: HttpRequest) -> HttpResponse:
     """Are we on track against our few bold aims? For leaders, the QI team and admins."""
     ensure_portfolio_reader(request.user)
-    data = portfolio(user=request.user, is_active=True)
+    data = portfolio_board(user=request.user)
     return render(
         request,
         "projects/desk/board.html",

@@ -20,7 +20,7 @@ importing the spread app.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -331,10 +331,12 @@ class _Query:
             return cursor.fetchall()
 
 
-def cascade_pairs(aims: Sequence[StrategicAim], aim_id: int | None = None) -> list[tuple[int, int]]:
-    """(aim, aim in its cascade) for every aim of ``aims`` (or only ``aim_id``): the aim
-    itself and every aim beneath it among ``aims``. An aim beneath one not in ``aims``
-    heads a cascade of its own."""
+def cascade_pairs(
+    aims: Sequence[StrategicAim], tops: Collection[int] | None = None
+) -> list[tuple[int, int]]:
+    """(aim, aim in its cascade) for every aim of ``aims`` (or only those of ``tops``):
+    the aim itself and every aim beneath it among ``aims``. An aim beneath one not in
+    ``aims`` heads a cascade of its own."""
     children: dict[int, list[int]] = defaultdict(list)
     shown = {aim.pk for aim in aims}
     for aim in aims:
@@ -342,7 +344,7 @@ def cascade_pairs(aims: Sequence[StrategicAim], aim_id: int | None = None) -> li
             children[aim.parent_id].append(aim.pk)
     pairs = []
     for aim in aims:
-        if aim_id is not None and aim.pk != aim_id:
+        if tops is not None and aim.pk not in tops:
             continue
         seen, todo = {aim.pk}, [aim.pk]
         while todo:  # the services refuse loops; ``seen`` makes sure anyway
@@ -363,6 +365,7 @@ def cascade_counts(
     aim_id: int | None = None,
     top_overall: int = 0,
     whole: bool | None = None,
+    tops: Collection[int] | None = None,
 ) -> Cascades:
     """What the cascade of every aim of ``aims`` (the shown aims of ``org_ids``; only
     ``aim_id``'s when given) carries, with the first ``top`` of each kind: one query,
@@ -370,14 +373,15 @@ def cascade_counts(
     organisations' projects by status, those linked to no aim, and over all linked
     projects the signalled ones and adopted changes (the first ``top_overall``); unless
     ``whole`` is False (by default, only when no ``aim_id`` is given), as for a few aims
-    of a portfolio.
+    of a portfolio. ``tops`` counts only those aims' cascades (the other aims of ``aims``
+    still belong to them), as for a board that reads its bold aims.
 
     Projects showing improvement or concern are read from their outcome measures'
     current stored readings; the caller renews missing readings first.
     """
     query = _Query(
         org_ids=org_ids,
-        cascades=cascade_pairs(aims, aim_id),
+        cascades=cascade_pairs(aims, {aim_id} if aim_id is not None else tops),
         whole=aim_id is None if whole is None else whole,
         top=top,
         top_overall=top_overall,

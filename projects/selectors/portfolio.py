@@ -96,6 +96,7 @@ class _Portfolio:
         origin: str,
         aim_id: int | None = None,
         whole: bool | None = None,
+        tops: set[int] | None = None,
     ) -> None:
         self.aims = aims
         self.charts_at = charts_url(origin)
@@ -112,6 +113,7 @@ class _Portfolio:
             aim_id=aim_id,
             top_overall=TOP_OVERALL,
             whole=whole,
+            tops=tops,
         )
         shown_ideas = [
             idea
@@ -292,6 +294,44 @@ def portfolio(
         "not_linked_to_an_aim": _by_status(found.cascades.not_linked),
         **found.signals_and_changes(found.cascades.overall),
         "aims": found.tree(),
+    }
+
+
+def portfolio_board(*, user: User) -> dict[str, Any]:
+    """What a board reads of the portfolio of the organisations the user leads: each
+    bold aim (the top of an active cascade) with its goal, own measures and its
+    cascade's counts, as ``portfolio`` gives them but with no aims nested; every active
+    aim's own measures, bold aims' first and each aim's beneath it (``aim_measures``,
+    each naming its ``aim``); and over every linked project the signalled ones and
+    adopted changes. Only the bold aims' cascades are counted, a fraction of the
+    portfolio's work."""
+    org_ids = portfolio_organisation_ids(user=user)
+    memberships = user_memberships(user=user)
+    aims = _aims(org_ids, True)
+    shown = {aim.pk for aim in aims}
+    roots = [aim for aim in aims if aim.parent_id not in shown]
+    found = _Portfolio(
+        org_ids=org_ids, aims=aims, is_active=True, origin="", tops={aim.pk for aim in roots}
+    )
+    aim_measures = []
+
+    def add_measures(aim: StrategicAim, seen: frozenset[int]) -> None:
+        aim_measures.extend(
+            {**found.readings[mid], "aim": aim.title} for mid in found.measures_of_aim[aim.pk]
+        )
+        for child in found.children[aim.pk]:
+            if child.pk not in seen:  # the services refuse loops; never recurse forever
+                add_measures(child, seen | {child.pk})
+
+    for root in roots:
+        add_measures(root, frozenset({root.pk}))
+    return {
+        "organisations": [
+            {"id": org_id, "name": memberships[org_id].organisation.name} for org_id in org_ids
+        ],
+        **found.signals_and_changes(found.cascades.overall),
+        "bold_aims": [found.node(root) for root in roots],
+        "aim_measures": aim_measures,
     }
 
 

@@ -15,7 +15,7 @@ from backend.models import Membership, Unit
 from pdsa.models import Cycle
 from projects.models import DataPoint, Measure
 from projects.portfolio_pages import walk
-from projects.selectors.portfolio import portfolio, portfolio_aim_tree
+from projects.selectors.portfolio import portfolio, portfolio_aim_tree, portfolio_board
 from tests.factories import (
     CycleFactory,
     MeasureFactory,
@@ -169,6 +169,23 @@ def test_an_aims_page_counts_its_own_cascade_as_the_whole_portfolio_does(member,
     for aim in (trust["harm"], trust["ward_aim"]):
         assert portfolio_aim_tree(user=leader, aim=aim) == whole[aim.pk]
     assert whole[trust["harm"].pk]["projects"]["total"] == 3
+
+
+def test_the_board_counts_its_bold_aims_as_the_whole_portfolio_does(member, trust):
+    # The board counts only the bold aims' cascades; what it shows must be the
+    # portfolio's own figures, and every active aim's measures in the tree's order.
+    leader = member(Role.LEADER)
+    whole = portfolio(user=leader, is_active=True)
+    board = portfolio_board(user=leader)
+    assert board["bold_aims"] == [{**node, "children": []} for node in whole["aims"]]
+    assert board["aim_measures"] == [
+        {**reading, "aim": node["title"]}
+        for node in walk(whole["aims"])
+        for reading in node["measures"]
+    ]
+    for kind in ("improving", "concern", "adopted_changes"):
+        assert board[kind] == whole[kind]
+    assert board["bold_aims"][0]["projects"]["total"] == 3
 
 
 def test_the_summary_table_filters_by_icon_and_sorts_concern_first(member, trust):
