@@ -129,7 +129,7 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
     projects beneath it; filtered to a division's aims."""
     ensure_portfolio_reader(request.user)
     form = DivisionForm(request.GET or None, user=request.user)
-    data = portfolio(user=request.user, is_active=True)
+    data = portfolio(user=request.user, is_active=True, top=0, top_overall=0)  # counts alone
     aims = data["aims"]
     division = form.chosen()
     if division is not None:
@@ -163,7 +163,7 @@ def aim_page(request: HttpRequest, pk: int) -> HttpResponse:
     aim = aim_get(user=request.user, pk=pk)
     if not can_read_portfolio(user=request.user, organisation_id=aim.organisation_id):
         forbid(NOT_A_PORTFOLIO_READER)
-    node = portfolio_aim_tree(user=request.user, aim=aim)
+    node = portfolio_aim_tree(user=request.user, aim=aim, top=0)  # the counts alone
     attach_charts(request.user, [node, *node["children"]])
     status = request.GET.get("status", "")
     filters: dict[str, Any] = {"within_aim": str(pk)}

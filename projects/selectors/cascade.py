@@ -192,6 +192,16 @@ class _Query:
         self.params += params
 
     def _units(self, top: int) -> None:
+        if not top:  # the count alone: no ranking
+            self._add(
+                _select(
+                    "unit",
+                    "top_id",
+                    "FROM covered GROUP BY top_id",
+                    total="COUNT(DISTINCT unit_id)",
+                )
+            )
+            return
         self._add(
             _select(
                 "unit",
@@ -215,6 +225,27 @@ class _Query:
         )
 
     def _signalled(self, source: str, top: int) -> None:
+        # Each project's outcome measures whose current reading's latest point signals.
+        outcomes = f"""FROM {source} cv
+            JOIN {_table(Measure)} m ON m.project_id = cv.project_id AND m.type = %s
+            JOIN {_table(MeasureReading)} r ON r.measure_id = m.id
+                AND r.revision = m.revision AND r.engine_version = %s"""
+        signalling = "r.point_type IN (%s, %s)"
+        if not top:  # the counts alone: no ranking
+            self._add(
+                _select(
+                    "signal",
+                    "cv.top_id",
+                    f"{outcomes} WHERE {signalling} GROUP BY cv.top_id, r.point_type",
+                    key="r.point_type",
+                    total="COUNT(DISTINCT cv.project_id)",
+                ),
+                Measure.Type.OUTCOME,
+                ENGINE_VERSION,
+                IMPROVEMENT,
+                CONCERN,
+            )
+            return
         self._add(
             _select(
                 "signal",
@@ -227,12 +258,9 @@ class _Query:
                             ORDER BY MAX(r.latest_period) DESC, cv.title, cv.project_id
                         ) AS place,
                         COUNT(*) OVER (PARTITION BY cv.top_id, r.point_type) AS projects
-                    FROM {source} cv
-                    JOIN {_table(Measure)} m ON m.project_id = cv.project_id AND m.type = %s
-                    JOIN {_table(MeasureReading)} r ON r.measure_id = m.id
-                        AND r.revision = m.revision AND r.engine_version = %s
+                    {outcomes}
                     JOIN {self.unit} u ON u.id = cv.unit_id
-                    WHERE r.point_type IN (%s, %s)
+                    WHERE {signalling}
                     GROUP BY cv.top_id, r.point_type, cv.project_id, cv.title, cv.unit_id,
                         u.name
                 ) ranked WHERE place <= %s""",
@@ -253,6 +281,19 @@ class _Query:
         )
 
     def _adopted(self, source: str, top: int) -> None:
+        if not top:  # the count alone: no ranking
+            self._add(
+                _select(
+                    "adopted",
+                    "cv.top_id",
+                    f"""FROM {source} cv
+                    JOIN {_table(ChangeIdea)} ci ON ci.project_id = cv.project_id
+                    WHERE ci.status = %s GROUP BY cv.top_id""",
+                    total="COUNT(*)",
+                ),
+                ChangeIdea.Status.ADOPTED,
+            )
+            return
         self._add(
             _select(
                 "adopted",
@@ -401,21 +442,24 @@ def cascade_counts(
                 not_linked[key] = n
             case "unit":
                 counts.units = total
-                counts.top_units.append({"id": item, "name": label, "projects": n})
+                if item is not None:  # a ranked row, not the count alone
+                    counts.top_units.append({"id": item, "name": label, "projects": n})
             case "signal":
                 kind = SIGNALS[key]
                 counts.signalled[kind] = total
-                counts.top_signalled[kind].append(
-                    {
-                        "id": item,
-                        "title": label,
-                        "unit": {"id": unit_id, "name": unit_name},
-                        "latest_signal": day,
-                    }
-                )
+                if item is not None:
+                    counts.top_signalled[kind].append(
+                        {
+                            "id": item,
+                            "title": label,
+                            "unit": {"id": unit_id, "name": unit_name},
+                            "latest_signal": day,
+                        }
+                    )
             case "adopted":
                 counts.adopted = total
-                counts.top_adopted.append(item)
+                if item is not None:
+                    counts.top_adopted.append(item)
             case "candidates":
                 counts.candidates[key] = n
             case "adoptions":

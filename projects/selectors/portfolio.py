@@ -97,6 +97,8 @@ class _Portfolio:
         aim_id: int | None = None,
         whole: bool | None = None,
         tops: set[int] | None = None,
+        top: int = TOP,
+        top_overall: int = TOP_OVERALL,
     ) -> None:
         self.aims = aims
         self.charts_at = charts_url(origin)
@@ -109,9 +111,9 @@ class _Portfolio:
         self.cascades = cascade_counts(
             org_ids=org_ids,
             aims=aims,
-            top=TOP,
+            top=top,
             aim_id=aim_id,
-            top_overall=TOP_OVERALL,
+            top_overall=top_overall,
             whole=whole,
             tops=tops,
         )
@@ -268,6 +270,8 @@ def portfolio(
     organisation_id: int | None = None,
     is_active: bool | None = None,
     origin: str = "",
+    top: int = TOP,
+    top_overall: int = TOP_OVERALL,
 ) -> dict[str, Any]:
     """The portfolio against the strategic aims of the organisations the user leads.
 
@@ -279,11 +283,18 @@ def portfolio(
     (``portfolio_aim_projects``). Also the projects linked to no aim, and over every
     linked project the same counts with the first ``TOP_OVERALL`` (a board's wins and
     concerns). A fixed number of queries at any size, none returning a row per project.
+    A page that shows the counts alone asks for no first few (``top=0``,
+    ``top_overall=0``), which spares the database ranking them.
     """
     org_ids = portfolio_organisation_ids(user=user, organisation_id=organisation_id)
     memberships = user_memberships(user=user)
     found = _Portfolio(
-        org_ids=org_ids, aims=_aims(org_ids, is_active), is_active=is_active, origin=origin
+        org_ids=org_ids,
+        aims=_aims(org_ids, is_active),
+        is_active=is_active,
+        origin=origin,
+        top=top,
+        top_overall=top_overall,
     )
     return {
         "generated_at": timezone.now().isoformat(),
@@ -304,14 +315,19 @@ def portfolio_board(*, user: User) -> dict[str, Any]:
     aim's own measures, bold aims' first and each aim's beneath it (``aim_measures``,
     each naming its ``aim``); and over every linked project the signalled ones and
     adopted changes. Only the bold aims' cascades are counted, a fraction of the
-    portfolio's work."""
+    portfolio's work, and only their counts (no first few of each aim)."""
     org_ids = portfolio_organisation_ids(user=user)
     memberships = user_memberships(user=user)
     aims = _aims(org_ids, True)
     shown = {aim.pk for aim in aims}
     roots = [aim for aim in aims if aim.parent_id not in shown]
     found = _Portfolio(
-        org_ids=org_ids, aims=aims, is_active=True, origin="", tops={aim.pk for aim in roots}
+        org_ids=org_ids,
+        aims=aims,
+        is_active=True,
+        origin="",
+        tops={aim.pk for aim in roots},
+        top=0,  # a board reads each bold aim's counts, and the trust's first few
     )
     aim_measures = []
 
@@ -349,12 +365,12 @@ def _beneath(aims: list[StrategicAim], aim_id: int) -> list[StrategicAim]:
     return [aim for aim in aims if aim.pk in found]
 
 
-def portfolio_aim_tree(*, user: User, aim: StrategicAim) -> dict[str, Any]:
+def portfolio_aim_tree(*, user: User, aim: StrategicAim, top: int = TOP) -> dict[str, Any]:
     """One aim as the portfolio tree shows it: the aim and the aims beneath it, nested,
     each with its goal, own measures and its cascade's counts (see ``portfolio``). Only
     that cascade is counted, not the whole organisation's portfolio, so an aim's page
-    reads what its cascade holds. The caller has checked that the user reads the aim's
-    organisation's portfolio."""
+    reads what its cascade holds (``top=0``: the counts alone). The caller has checked
+    that the user reads the aim's organisation's portfolio."""
     org_ids = portfolio_organisation_ids(user=user, organisation_id=aim.organisation_id)
     found = _Portfolio(
         org_ids=org_ids,
@@ -362,6 +378,7 @@ def portfolio_aim_tree(*, user: User, aim: StrategicAim) -> dict[str, Any]:
         is_active=None,
         origin="",
         whole=False,
+        top=top,
     )
     return found.tree()[0]
 

@@ -67,9 +67,7 @@ def test_the_page_is_a_bounded_number_of_queries(
     assert len(titles(page.content.decode())) == min(count, PAGE_SIZE)
 
 
-def test_the_pages_of_a_long_caseload_follow_the_apis_order(
-    api, clock, member, organisation, ward
-):
+def test_the_pages_of_a_long_caseload_follow_the_apis_order(api, clock, member, organisation, ward):
     coach = coach_with_projects(member, organisation, ward, PAGE_SIZE * 2 + 3)
     order = [row["title"] for row in api(coach).get("/api/v1/caseload/").json()["projects"]]
     client = signed_in(coach)

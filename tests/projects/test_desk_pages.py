@@ -175,7 +175,7 @@ def test_the_board_counts_its_bold_aims_as_the_whole_portfolio_does(member, trus
     # The board counts only the bold aims' cascades; what it shows must be the
     # portfolio's own figures, and every active aim's measures in the tree's order.
     leader = member(Role.LEADER)
-    whole = portfolio(user=leader, is_active=True)
+    whole = portfolio(user=leader, is_active=True, top=0)
     board = portfolio_board(user=leader)
     assert board["bold_aims"] == [{**node, "children": []} for node in whole["aims"]]
     assert board["aim_measures"] == [

@@ -11,6 +11,7 @@ from django.db import connection
 from backend.models import Membership
 from pdsa.models import Cycle
 from projects.models import ChangeIdea, DataPoint, Measure, MeasureReading, Project
+from projects.selectors.portfolio import portfolio
 from tests.factories import (
     AdoptionFactory,
     ChangeIdeaFactory,
@@ -211,6 +212,40 @@ def test_an_aim_shows_adopted_changes_and_how_far_they_spread(api, trust):
     }
     medicine = harm["children"][0]
     assert medicine["spread"]["units_adopted"] == 1  # from the ward aim's project, below
+
+
+def test_counting_without_the_first_few_gives_the_same_counts(trust):
+    # Pages that show counts alone ask for no first few (top=0): the database counts
+    # without ranking, and every count must be the ranked query's.
+    def walk(nodes):
+        for node in nodes:
+            yield node
+            yield from walk(node["children"])
+
+    def counts(data):
+        return [
+            (
+                node["id"],
+                node["projects"],
+                node["units_covered"]["count"],
+                node["improving"]["count"],
+                node["concern"]["count"],
+                node["adopted_changes"]["count"],
+                node["spread"],
+            )
+            for node in walk(data["aims"])
+        ] + [data[kind]["count"] for kind in ("improving", "concern", "adopted_changes")]
+
+    ranked = portfolio(user=trust["board"])
+    alone = portfolio(user=trust["board"], top=0, top_overall=0)
+    assert counts(alone) == counts(ranked)
+    harm = alone["aims"][0]
+    assert (harm["improving"]["count"], harm["concern"]["count"]) == (1, 1)
+    assert (harm["adopted_changes"]["count"], harm["units_covered"]["count"]) == (1, 2)
+    assert not any(
+        node["improving"]["top"] or node["units_covered"]["top"] for node in walk(alone["aims"])
+    )
+    assert alone["adopted_changes"] == {"count": 1, "top": []}
 
 
 def test_only_active_aims_when_asked_and_a_child_of_a_hidden_aim_heads_its_cascade(api, trust):
