@@ -403,27 +403,24 @@ def cascade_counts(
     org_ids: Sequence[int],
     aims: Sequence[StrategicAim],
     top: int,
-    aim_id: int | None = None,
     top_overall: int = 0,
-    whole: bool | None = None,
+    whole: bool = True,
     tops: Collection[int] | None = None,
 ) -> Cascades:
     """What the cascade of every aim of ``aims`` (the shown aims of ``org_ids``; only
-    ``aim_id``'s when given) carries, with the first ``top`` of each kind: one query,
-    returning rows per aim (a few for each), not per project. With every aim come the
-    organisations' projects by status, those linked to no aim, and over all linked
-    projects the signalled ones and adopted changes (the first ``top_overall``); unless
-    ``whole`` is False (by default, only when no ``aim_id`` is given), as for a few aims
-    of a portfolio. ``tops`` counts only those aims' cascades (the other aims of ``aims``
-    still belong to them), as for a board that reads its bold aims.
+    those of ``tops`` when given, the other aims of ``aims`` still belonging to them)
+    carries, with the first ``top`` of each kind: one query, returning rows per aim (a
+    few for each), not per project. With the ``whole`` portfolio come the organisations'
+    projects by status, those linked to no aim, and over all linked projects the
+    signalled ones and adopted changes (the first ``top_overall``).
 
     Projects showing improvement or concern are read from their outcome measures'
     current stored readings; the caller renews missing readings first.
     """
     query = _Query(
         org_ids=org_ids,
-        cascades=cascade_pairs(aims, {aim_id} if aim_id is not None else tops),
-        whole=aim_id is None if whole is None else whole,
+        cascades=cascade_pairs(aims, tops),
+        whole=whole,
         top=top,
         top_overall=top_overall,
     )

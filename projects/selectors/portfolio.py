@@ -27,7 +27,7 @@ from backend.models import User
 from backend.selectors import organisation_ids, user_memberships
 from projects.models import ChangeIdea, Measure, Project, StrategicAim
 from projects.selectors.access import PORTFOLIO_READER_ROLES
-from projects.selectors.cascade import SIGNALS, AimCounts, cascade_counts
+from projects.selectors.cascade import SIGNALS, AimCounts, cascade_counts, cascade_pairs
 from projects.selectors.measure_table import (
     MEASURE_FIELDS,
     TYPE_ORDER,
@@ -112,10 +112,10 @@ class _Portfolio:
             org_ids=org_ids,
             aims=aims,
             top=top,
-            aim_id=aim_id,
             top_overall=top_overall,
-            whole=whole,
-            tops=tops,
+            # One aim drilled into is counted alone; so is a part of the portfolio.
+            whole=aim_id is None if whole is None else whole,
+            tops={aim_id} if aim_id is not None else tops,
         )
         shown_ideas = [
             idea
@@ -351,20 +351,6 @@ def portfolio_board(*, user: User) -> dict[str, Any]:
     }
 
 
-def _beneath(aims: list[StrategicAim], aim_id: int) -> list[StrategicAim]:
-    """The aim of ``aims`` with ``aim_id`` and every aim beneath it, in ``aims``' order."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for aim in aims:
-        children[aim.parent_id].append(aim.pk)
-    found, todo = {aim_id}, [aim_id]
-    while todo:  # the services refuse loops; ``found`` makes sure anyway
-        for child in children[todo.pop()]:
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return [aim for aim in aims if aim.pk in found]
-
-
 def portfolio_aim_tree(*, user: User, aim: StrategicAim, top: int = TOP) -> dict[str, Any]:
     """One aim as the portfolio tree shows it: the aim and the aims beneath it, nested,
     each with its goal, own measures and its cascade's counts (see ``portfolio``). Only
@@ -372,9 +358,11 @@ def portfolio_aim_tree(*, user: User, aim: StrategicAim, top: int = TOP) -> dict
     reads what its cascade holds (``top=0``: the counts alone). The caller has checked
     that the user reads the aim's organisation's portfolio."""
     org_ids = portfolio_organisation_ids(user=user, organisation_id=aim.organisation_id)
+    aims = _aims(org_ids, None)
+    beneath = {pk for _, pk in cascade_pairs(aims, {aim.pk})}
     found = _Portfolio(
         org_ids=org_ids,
-        aims=_beneath(_aims(org_ids, None), aim.pk),
+        aims=[shown for shown in aims if shown.pk in beneath],
         is_active=None,
         origin="",
         whole=False,
