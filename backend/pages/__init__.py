@@ -21,7 +21,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from django.forms.utils import flatatt
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -185,7 +185,11 @@ def invalid_form_response(request: HttpRequest, template: str, context: dict) ->
 class RefusalMiddleware:
     """A service's refusal that no form caught (a page refused as a whole, such as a role
     that may not open it) becomes the 403, 404 or "could not do that" page with the
-    service's message, never a 500. The API's exception handler does the same for the API."""
+    service's message, never a 500. The API's exception handler does the same for the API.
+
+    A page's 404 (a record the person may not see) is Ripple's own page under ``make
+    run`` too: Django's debug page would show someone trying the demo the list of every
+    URL and the model that was looked up, where production shows this page."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -194,6 +198,8 @@ class RefusalMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Http404) and not request.path.startswith("/api/"):
+            return render(request, "404.html", status=404)
         if not isinstance(exception, ApplicationError):
             return None
         template = {403: "403.html", 404: "404.html"}.get(exception.status_code, "refused.html")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from backend.models import IdempotencyRecord, Membership
 from pdsa.models import Cycle
@@ -125,6 +125,20 @@ def test_another_organisations_project_is_not_found(member, other_organisation, 
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+@override_settings(DEBUG=True)
+def test_another_organisations_project_is_ripples_not_found_page_under_make_run_too(
+    member, other_organisation, project
+):
+    outsider = member(Membership.Role.QI_TEAM, org=other_organisation)
+
+    response = _client(outsider).get(f"/projects/{project.pk}/")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "belongs to an organisation you are not a member of" in page
+    assert "URLconf" not in page and "No Project matches" not in page
 
 
 def test_someone_off_the_team_may_read_a_cycle_but_not_move_it(member, nurse, project):
