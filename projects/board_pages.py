@@ -4,7 +4,8 @@ strength of their evidence; and the projects whose outcome measures show a conce
 It prints on A4 landscape (``desk.css``'s print rules).
 
 Read through ``portfolio_board`` (the bold aims, the aims' measures' readings and the
-signalled projects) and ``measure_chart`` for the bold aims' charts, a handful of measures.
+signalled projects) and ``measure_charts`` for the bold aims' charts, a handful of
+measures in a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from projects.chart_svg import render_chart_svg
 from projects.chart_words import chart_words, period_words, value_words
 from projects.models import Measure
 from projects.portfolio_pages import ensure_portfolio_reader, headline_measure
-from projects.selectors import measure_chart, measure_list, measure_readings
+from projects.selectors import measure_charts, measure_readings, measure_scope
 from projects.selectors.portfolio import portfolio_board
 
 # How the latest point's rule words a win: a shift or trend is sustained, fewer points
@@ -47,18 +48,14 @@ def _bold_aims(request: HttpRequest, data: dict[str, Any]) -> list[dict[str, Any
         aims.append({"node": node, "headline": headline})
         if headline is not None:
             headlines[headline["id"]] = None
-    measures = {
-        m.pk: m
-        for m in measure_list(user=request.user)
-        .filter(pk__in=list(headlines))
-        .select_related("project", "aim")
-    }
+    charts = measure_charts(
+        measures=list(measure_scope(user=request.user).filter(pk__in=list(headlines)))
+    )
     for aim in aims:
-        measure = measures.get(aim["headline"]["id"]) if aim["headline"] else None
-        if measure is None:
+        chart = charts.get(aim["headline"]["id"]) if aim["headline"] else None
+        if chart is None:
             aim["words"] = {"headline": "No measure is set for this aim yet."}
             continue
-        chart = measure_chart(measure=measure)
         aim["words"] = chart_words(chart)
         # Built by render_chart_svg, which escapes every piece of user text.
         aim["svg"] = mark_safe(render_chart_svg(chart).split("?>", 1)[-1])  # noqa: S308
@@ -94,9 +91,9 @@ def _signalled(request: HttpRequest, data: dict[str, Any], kind: str) -> list[di
     projects = {project["id"]: project for project in data[kind]["top"][:LISTED]}
     point_type = POINT_TYPES[kind]
     outcomes = list(
-        measure_list(user=request.user).filter(
-            project_id__in=list(projects), type=Measure.Type.OUTCOME
-        )
+        measure_scope(user=request.user)
+        .filter(project_id__in=list(projects), type=Measure.Type.OUTCOME)
+        .order_by("organisation", "name", "id")
     )
     readings = measure_readings(outcomes)
     showing: dict[int, Measure] = {}

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -32,7 +32,7 @@ from projects.chart_words import (
     value_words,
 )
 from projects.models import RATIO_CHARTS, Measure
-from projects.selectors import aim_list, data_point_list, measure_chart, measure_get
+from projects.selectors import aim_list, data_point_list, measure_chart, measure_scope
 from projects.selectors.measure_table import (
     SORTS,
     measure_summary_for_ids,
@@ -211,7 +211,8 @@ def _cycles(chart: dict[str, Any]) -> list[dict[str, Any]]:
 def measure_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A measure's chart: full size with its annotations, what it says in plain words,
     its data as a table, the PDSA cycles that test changes on it, and downloads."""
-    measure = measure_get(user=request.user, pk=pk)
+    # The chart and its table read the points themselves: no list counts, no team.
+    measure = get_object_or_404(measure_scope(user=request.user), pk=pk)
     chart = measure_chart(measure=measure)
     svg = render_chart_svg(chart).split("?>", 1)[-1]  # inline: no XML declaration
     return render(

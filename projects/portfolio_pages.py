@@ -28,7 +28,7 @@ from projects.models import Measure, Project
 from projects.selectors import (
     aim_get,
     can_read_portfolio,
-    measure_list,
+    measure_scope,
     measures_spc,
     measures_spc_summaries,
     project_list,
@@ -79,7 +79,7 @@ def attach_charts(
         node["spc"] = None
     drawn = nodes if drawn is None else drawn
     wanted = [node["headline"]["id"] for node in drawn if node["headline"] is not None]
-    results = measures_spc(list(measure_list(user=user).filter(pk__in=wanted)))
+    results = measures_spc(list(measure_scope(user=user).filter(pk__in=wanted)))
     for node in drawn:
         if node["headline"] is not None:
             node["spc"] = results.get(node["headline"]["id"])
@@ -173,7 +173,7 @@ def aim_page(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     outcomes: dict[int, Measure] = {}
     for measure in (
-        measure_list(user=request.user)
+        measure_scope(user=request.user)
         .filter(project__in=list(page), type=Measure.Type.OUTCOME)
         .order_by("name", "id")
     ):

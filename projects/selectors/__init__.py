@@ -29,7 +29,7 @@ from projects.selectors.aims import (
     unit_ancestor_ids,
 )
 from projects.selectors.approvals import approval_queue
-from projects.selectors.charts import measure_chart, measure_summary
+from projects.selectors.charts import measure_chart, measure_charts, measure_summary
 from projects.selectors.comments import project_comment_list
 from projects.selectors.evidence import ImprovementSignal, improvement_since
 from projects.selectors.files import project_file_list, project_files
@@ -41,6 +41,7 @@ from projects.selectors.measures import (
     measure_definition_list,
     measure_get,
     measure_list,
+    measure_scope,
     points_since,
     rebase_list,
 )
@@ -105,12 +106,14 @@ __all__ = [
     "improvement_since",
     "is_on_team",
     "measure_chart",
+    "measure_charts",
     "measure_data_history",
     "measure_definition_list",
     "measure_get",
     "measure_list",
     "measure_reading_get",
     "measure_readings",
+    "measure_scope",
     "measure_spc",
     "measure_spc_reading",
     "measure_summary",

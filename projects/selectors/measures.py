@@ -32,12 +32,20 @@ def measure_definition_list(*, user: User) -> QuerySet[MeasureDefinition]:
     )
 
 
+def measure_scope(*, user: User) -> QuerySet[Measure]:
+    """Measures of the user's organisations (of projects and of aims), with their project,
+    aim and definition: for a page that draws or words them, without the list's counts of
+    data points or its project's team."""
+    return Measure.objects.filter(organisation_id__in=organisation_ids(user=user)).select_related(
+        "project", "aim", "definition"
+    )
+
+
 def measure_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Measure]:
     """Measures of the user's organisations (of projects and of aims), with their project's
     team (for edit rights), how many data points they have and the first and last period."""
     measures = (
-        Measure.objects.filter(organisation_id__in=organisation_ids(user=user))
-        .select_related("project", "aim", "definition")
+        measure_scope(user=user)
         .prefetch_related(
             Prefetch("project__members", queryset=ProjectMember.objects.only("project", "user"))
         )

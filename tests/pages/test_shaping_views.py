@@ -491,6 +491,16 @@ def test_the_data_page_is_scoped_and_reads_in_a_fixed_number_of_queries(
         client.get(f"/measures/{falls.pk}/data/")
 
 
+def test_the_data_page_draws_the_chart_and_says_how_many_points_it_has(nurse, falls):
+    for month in range(1, 13):
+        DataPointFactory(measure=falls, period=date(2024, month, 1), value=month)
+
+    page = _client(nurse).get(f"/measures/{falls.pk}/data/").content.decode()
+
+    assert f"/api/v1/measures/{falls.pk}/chart.svg" in page
+    assert f"Chart of {falls.name}, 12 points from Jan 2024 to Dec 2024." in page
+
+
 # --- files ------------------------------------------------------------------------------
 
 

@@ -6,10 +6,16 @@ from xml.etree import ElementTree
 import pytest
 
 from backend.models import Membership
-from projects.models import ProjectMember
-from projects.selectors import measure_spc, measures_spc
+from projects.models import Measure, ProjectMember
+from projects.selectors import measure_chart, measure_charts, measure_spc, measures_spc
 from projects.spc import analyse
-from tests.factories import CycleFactory, DataPointFactory, MeasureFactory, ProjectFactory
+from tests.factories import (
+    CycleFactory,
+    DataPointFactory,
+    MeasureFactory,
+    ProjectFactory,
+    RebaseFactory,
+)
 from tests.projects.conftest import months
 
 Role = Membership.Role
@@ -83,6 +89,34 @@ def test_pdsa_cycles_on_the_measure_are_annotated_with_their_start_and_end(
     ]
     assert annotations[0]["label"] == "PDSA 3 starts: Falls huddle at handover"
     assert annotations[0]["cycle"]["stage"] == "study"
+
+
+def test_many_charts_read_in_a_fixed_number_of_queries_each_as_its_own_chart(
+    project, django_assert_num_queries
+):
+    measures = []
+    for k in range(4):
+        measure = MeasureFactory(project=project, name=f"Measure {k}")
+        for i, period in enumerate(months(12)):
+            DataPointFactory(measure=measure, period=period, value=10 + (i * (k + 1)) % 7)
+        cycle = CycleFactory(
+            project=project, number=k + 1, started_on=date(2023, 3, 6), planned_end=date(2023, 4, 2)
+        )
+        cycle.measures.add(measure)
+        RebaseFactory(measure=measure, starts_on=date(2023, 6, 1), reason=f"Change {k}")
+        measures.append(measure)
+    alone = {m.pk: measure_chart(measure=Measure.objects.get(pk=m.pk)) for m in measures}
+
+    fresh = list(
+        Measure.objects.select_related("project", "aim").filter(pk__in=[m.pk for m in measures])
+    )
+    with django_assert_num_queries(2):  # readings cached above: the rebases, the cycles
+        together = measure_charts(measures=fresh)
+
+    assert together == alone
+    assert {a["kind"] for chart in together.values() for a in chart["annotations"]} == {
+        "rebase", "cycle_start", "cycle_end"
+    }  # fmt: skip
 
 
 def test_a_ratio_measures_chart_sends_numerator_over_denominator(api, member, project):

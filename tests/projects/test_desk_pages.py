@@ -137,8 +137,8 @@ def test_the_portfolio_aim_and_board_pages_are_a_bounded_number_of_queries(
     for url, most in (
         # Cold: the readings the factories' data lacks are stored on the way.
         ("/portfolio/", 24),
-        (f"/portfolio/aims/{trust['harm'].pk}/", 24),
-        ("/board/", 21),
+        (f"/portfolio/aims/{trust['harm'].pk}/", 22),
+        ("/board/", 17),
     ):
         cache.clear()
         with django_assert_max_num_queries(most):
