@@ -23,7 +23,7 @@ from pdsa.selectors import cycle_list
 from pdsa.services import cycle_create, cycle_next_draft
 from projects.lifecycle import LIVE, OPEN
 from projects.models import Measure, Project
-from projects.selectors import change_idea_list, measure_list, project_list
+from projects.selectors import change_idea_list, measure_scope, project_list
 
 # Projects whose team tests changes now (a proposed one is being shaped): preselected in
 # the quick log when it is the only one.
@@ -93,7 +93,7 @@ class QuickLogForm(CycleForm):
         self.fields["change_idea"].choices = [("", "None"), *groups.items()]
         self.ideas = {idea.pk: idea for idea in ideas}
         # The chosen project's measures (every offered project's until one is chosen).
-        offered = measure_list(user=user).filter(project__in=projects)
+        offered = measure_scope(user=user).filter(project__in=projects)
         if chosen.isdigit():
             offered = offered.filter(project_id=int(chosen))
         self.measures = {

@@ -13,7 +13,7 @@ from backend.models import Unit
 from backend.selectors import unit_list, user_memberships
 from projects.chart_svg import variation_badge
 from projects.models import Measure
-from projects.selectors import measure_list, measures_spc_summaries, project_list
+from projects.selectors import measure_scope, measures_spc_summaries, project_list
 from spread import selectors
 from spread.models import Adoption
 from spread.pages.words import evidence_words, reasons_in_words
@@ -28,7 +28,7 @@ def _projects(request: HttpRequest, unit: Unit) -> list[dict]:
     )
     outcomes: dict[int, Measure] = {}
     for measure in (
-        measure_list(user=request.user)
+        measure_scope(user=request.user)
         .filter(project__in=projects, type=Measure.Type.OUTCOME)
         .order_by("id")
     ):
