@@ -169,7 +169,12 @@ def aim_page(request: HttpRequest, pk: int) -> HttpResponse:
     filters: dict[str, Any] = {"within_aim": str(pk)}
     if status in STATUS_LABELS:
         filters["status"] = [status]
-    projects = project_list(user=request.user, filters=filters).order_by("title", "id")
+    # A row shows the project's own fields and unit: not its aims or team.
+    projects = (
+        project_list(user=request.user, filters=filters)
+        .prefetch_related(None)
+        .order_by("title", "id")
+    )
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     outcomes: dict[int, Measure] = {}
     for measure in (

@@ -137,7 +137,7 @@ def test_the_portfolio_aim_and_board_pages_are_a_bounded_number_of_queries(
     for url, most in (
         # Cold: the readings the factories' data lacks are stored on the way.
         ("/portfolio/", 24),
-        (f"/portfolio/aims/{trust['harm'].pk}/", 22),
+        (f"/portfolio/aims/{trust['harm'].pk}/", 20),
         ("/board/", 17),
     ):
         cache.clear()
