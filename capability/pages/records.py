@@ -55,6 +55,8 @@ def records_page(request: HttpRequest) -> HttpResponse:
     wanted = {k: v for k, v in request.GET.items() if k in form.fields and v}
     wanted["organisation"] = str(organisation.pk)
     records = selectors.record_list(user=request.user, filters=wanted)
+    # A row names the person, their unit and the course; not who added or decided it.
+    records = records.select_related(None).select_related("person__unit", "course")
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in wanted.items() if k != "organisation"})
     return render(
