@@ -420,6 +420,7 @@ class Seed:
             self._spread([idea for idea in ideas if idea.status == "adopted"])
         if apps.is_installed("notifications"):
             self._celebrations()
+            self._nudges()
 
     def _celebrations(self) -> None:
         """A sustained improvement on every third project's outcome measure, told to its
@@ -449,6 +450,40 @@ class Seed:
                     )
                 )
         Notification.objects.bulk_create(rows, batch_size=5000)
+
+    def _nudges(self) -> None:
+        """A year of nudges beside the wins: every other week, each project's lead and
+        coach heard that it stalled, a cycle was overdue, a study waited or data was
+        missing (about 100,000 rows), as the notifications table of a trust holds them."""
+        Notification = apps.get_model("notifications", "Notification")
+        kinds = ["nudge_stalled", "nudge_overdue", "nudge_study_pending", "nudge_missing_data"]
+        rows = []
+        for i, project in enumerate(self.projects):
+            for week in range(i % 2, 52, 2):
+                kind = kinds[(i + week // 2) % len(kinds)]
+                period = f"week:{week}"
+                for user in (self.leads[i], self.coaches[i % COACHES]):
+                    rows.append(
+                        Notification(
+                            recipient=user,
+                            organisation=self.organisation,
+                            kind=kind,
+                            project=project,
+                            subject_type="project",
+                            subject_id=project.pk,
+                            period=period,
+                            dedupe_key=f"{user.pk}:{kind}:project:{project.pk}:{period}",
+                            title=f"{project.title} needs a look",
+                            read_at=self.now,
+                        )
+                    )
+        Notification.objects.bulk_create(rows, batch_size=5000)
+        # auto_now_add stamped them all now: spread them over the year, a month at a time.
+        ids = [project.pk for project in self.projects]
+        for month in range(12):
+            Notification.objects.filter(kind__in=kinds, subject_id__in=ids[month::12]).update(
+                created_at=self.now - timedelta(days=30 * month + 1)
+            )
 
     def _cycle(self, project: Project, idea: ChangeIdea, number: int, index: int):
         last = number == self.cycles_per_project

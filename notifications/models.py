@@ -100,6 +100,14 @@ class Notification(models.Model):
                 condition=Q(email_sent_at__isnull=True, email_due_at__isnull=False),
                 name="notification_email_pending",
             ),
+            # The wins page reads an organisation's recent celebrations; among a year of
+            # nudges, digests and comments they are a few rows in hundreds of thousands.
+            # (Sorted: a frozenset's order would change the migration from run to run.)
+            models.Index(
+                fields=["organisation", "created_at"],
+                condition=Q(kind__in=sorted(CELEBRATION_KINDS)),
+                name="notification_wins",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -35,7 +35,8 @@ from notifications.selectors import (
     nudge_settings_organisations,
     thanks_by_win,
     win_get,
-    win_list,
+    win_ids,
+    wins_by_ids,
 )
 from notifications.services import (
     notification_mark_read,
@@ -114,8 +115,8 @@ def win_strength(win: Notification) -> dict[str, str]:
 def wins_page(request: HttpRequest) -> HttpResponse:
     """The organisation's recent wins, each worded by the strength of its evidence, with
     its chart and the thanks it received."""
-    page = Paginator(win_list(user=request.user), WINS_PAGE_SIZE).get_page(request.GET.get("page"))
-    wins = list(page)
+    page = Paginator(win_ids(user=request.user), WINS_PAGE_SIZE).get_page(request.GET.get("page"))
+    wins = wins_by_ids(list(page))
     thanks = thanks_by_win(wins=wins)
     rows = [
         {"win": win, "strength": win_strength(win), "thanks": thanks[win.win_key]} for win in wins

@@ -49,12 +49,13 @@ def preference_get(*, user: User) -> Preference:
     return Preference.objects.filter(user=user).first() or Preference(user=user)
 
 
-def win_list(*, user: User) -> QuerySet[Notification]:
-    """The recent celebrations of the user's organisations, each win once (every member of
-    the team has a row of their own; the first names the win), newest first, with the
-    project, its unit and the measure."""
+def win_ids(*, user: User) -> QuerySet:
+    """The ids of the recent celebrations of the user's organisations, each win once
+    (every member of the team has a row of their own; the first names the win), newest
+    first: page these, then read the page's rows with ``wins_by_ids``. Read through the
+    celebrations' own index, however many other notifications there are."""
     since = timezone.now() - RECENT_WINS
-    first_of_each = (
+    return (
         Notification.objects.filter(
             organisation_id__in=organisation_ids(user=user),
             kind__in=CELEBRATION_KINDS,
@@ -62,13 +63,17 @@ def win_list(*, user: User) -> QuerySet[Notification]:
         )
         .values("kind", "subject_type", "subject_id", "period")
         .annotate(first=Min("id"))
-        .values("first")
+        .order_by("-first")
+        .values_list("first", flat=True)
     )
-    return (
-        Notification.objects.filter(pk__in=first_of_each)
-        .select_related("project__unit", "measure")
-        .order_by("-id")
-    )
+
+
+def wins_by_ids(ids: list[int]) -> list[Notification]:
+    """The celebrations ``ids`` names (a page of ``win_ids``), in that order, with the
+    project, its unit and the measure. One query."""
+    found = Notification.objects.filter(pk__in=ids).select_related("project__unit", "measure")
+    by_id = {win.pk: win for win in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def win_get(*, user: User, pk: int) -> Notification:
