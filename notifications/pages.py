@@ -116,7 +116,7 @@ def wins_page(request: HttpRequest) -> HttpResponse:
     """The organisation's recent wins, each worded by the strength of its evidence, with
     its chart and the thanks it received."""
     page = Paginator(win_ids(user=request.user), WINS_PAGE_SIZE).get_page(request.GET.get("page"))
-    wins = wins_by_ids(list(page))
+    wins = wins_by_ids([row["first"] for row in page])
     thanks = thanks_by_win(wins=wins)
     rows = [
         {"win": win, "strength": win_strength(win), "thanks": thanks[win.win_key]} for win in wins

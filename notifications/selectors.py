@@ -50,10 +50,12 @@ def preference_get(*, user: User) -> Preference:
 
 
 def win_ids(*, user: User) -> QuerySet:
-    """The ids of the recent celebrations of the user's organisations, each win once
-    (every member of the team has a row of their own; the first names the win), newest
-    first: page these, then read the page's rows with ``wins_by_ids``. Read through the
-    celebrations' own index, however many other notifications there are."""
+    """The recent celebrations of the user's organisations, each win once (every member
+    of the team has a row of their own; the first names the win), newest first, as rows
+    whose ``"first"`` is that row's id: page these, then read the page's rows with
+    ``wins_by_ids``. Read through the celebrations' own index, however many other
+    notifications there are. (The rows keep what they are grouped by, so that counting
+    them is valid SQL on SQLite too.)"""
     since = timezone.now() - RECENT_WINS
     return (
         Notification.objects.filter(
@@ -64,13 +66,12 @@ def win_ids(*, user: User) -> QuerySet:
         .values("kind", "subject_type", "subject_id", "period")
         .annotate(first=Min("id"))
         .order_by("-first")
-        .values_list("first", flat=True)
     )
 
 
 def wins_by_ids(ids: list[int]) -> list[Notification]:
-    """The celebrations ``ids`` names (a page of ``win_ids``), in that order, with the
-    project, its unit and the measure. One query."""
+    """The celebrations ``ids`` names (the ``"first"`` of a page of ``win_ids``), in that
+    order, with the project, its unit and the measure. One query."""
     found = Notification.objects.filter(pk__in=ids).select_related("project__unit", "measure")
     by_id = {win.pk: win for win in found}
     return [by_id[pk] for pk in ids if pk in by_id]

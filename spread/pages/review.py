@@ -57,9 +57,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     if state not in selectors.QUEUE_STATES:
         state = "proposed"
     counts = selectors.candidate_counts(user=user)
-    rows = selectors.candidate_queue(user=user, state=state)
-    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    reach = selectors.reach_counts(candidate_ids=[candidate.pk for candidate in page])
+    ids = selectors.candidate_queue(user=user, state=state)
+    page = Paginator(ids, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    candidates = selectors.candidates_by_ids(user=user, ids=list(page))
+    reach = selectors.reach_counts(candidate_ids=[candidate.pk for candidate in candidates])
     tabs = [
         {"state": key, "label": label, "count": counts[key], "current": key == state}
         for key, label in STATE_LABELS.items()
@@ -70,7 +71,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": [
-                {"candidate": c, "evidence": evidence_words(c), "reach": reach[c.pk]} for c in page
+                {"candidate": c, "evidence": evidence_words(c), "reach": reach[c.pk]}
+                for c in candidates
             ],
             "tabs": tabs,
             "state": state,

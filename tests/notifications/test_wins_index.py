@@ -43,7 +43,7 @@ def test_the_wins_are_read_off_their_own_index_once_each(year_of_notifications):
     plan = ids.explain()
 
     assert "notification_wins" in plan, plan
-    wins = wins_by_ids(list(ids[:10]))
+    wins = wins_by_ids([row["first"] for row in ids[:10]])
     assert [win.kind for win in wins] == [Kind.SIGNAL] * 10
     assert len({win.subject_id for win in wins}) == 10  # one row per win, not per person
     assert [win.subject_id for win in wins] == list(range(19, 9, -1))  # newest first
