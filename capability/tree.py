@@ -26,9 +26,10 @@ class UnitTree:
         organisation_id = getattr(organisation, "pk", organisation)
         self.places = {
             row["id"]: Place(**row)
-            for row in Unit.objects.filter(organisation_id=organisation_id).values(
-                "id", "name", "parent_id", "level", "kind"
-            )
+            # order_by(): sorting by the organisation's name would join it for nothing.
+            for row in Unit.objects.filter(organisation_id=organisation_id)
+            .order_by()
+            .values("id", "name", "parent_id", "level", "kind")
         }
         self._up: dict[int, list[int]] = {}
 
