@@ -10,11 +10,12 @@ target, some rebased) plus one measure for each bold and division aim, 36 monthl
 points each (about 217,000 points, showing shifts, trends, outliers and common cause),
 20,000 PDSA cycles (10 per project, most decided, some overdue), 6,000 change ideas (a
 fifth adopted) with what they taught, changes put forward for spread and taken up by
-other units, a celebration on every third project's outcome measure, and 20 coaches with
-100 projects each. For capability: a headcount for every unit (20,000 staff),
-10,000 people on the training records (the leads among them) with 13,000 approved courses
-across the last two years, and this year's self-assessment with its evidence computed
-(the time that takes is printed).
+other units, a celebration on every third project's outcome measure among a year of
+nudges (about 104,000 notifications in all), and 20 coaches with 100 projects each. For
+capability: a headcount for every unit (20,000 staff), 10,000 people on the training
+records (the leads among them) with 13,000 approved courses across the last two years,
+and this year's self-assessment with its evidence computed (the time that takes is
+printed).
 
 Then it requests, as the people who would, each through Django's test client (the whole
 WSGI stack: middleware, knox token authentication, DRF, rendering; no socket, whose cost
