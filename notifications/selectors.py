@@ -72,9 +72,8 @@ def win_ids(*, user: User) -> QuerySet:
 def wins_by_ids(ids: list[int]) -> list[Notification]:
     """The celebrations ``ids`` names (the ``"first"`` of a page of ``win_ids``), in that
     order, with the project, its unit and the measure. One query."""
-    found = Notification.objects.filter(pk__in=ids).select_related("project__unit", "measure")
-    by_id = {win.pk: win for win in found}
-    return [by_id[pk] for pk in ids if pk in by_id]
+    found = Notification.objects.select_related("project__unit", "measure").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def win_get(*, user: User, pk: int) -> Notification:

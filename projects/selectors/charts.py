@@ -112,12 +112,13 @@ def measure_charts(*, measures: Sequence[Measure]) -> dict[int, dict[str, Any]]:
     """Each measure's chart (``measure_chart``) by id, in a fixed number of queries
     however many measures: their readings in one batch, then their rebases and their
     cycles in one query each."""
+    measures = list(measures)  # read once: each instance carries what is prefetched
     readings = measures_spc_readings(measures)
     # Cycles are pdsa's; they are reached through the reverse relation of Cycle.measures,
     # so projects never imports pdsa.
     cycles = Measure._meta.get_field("cycles").related_model
     prefetch_related_objects(
-        list(measures),
+        measures,
         Prefetch(
             "rebases", queryset=Rebase.objects.select_related("decided_by").order_by("starts_on")
         ),

@@ -198,7 +198,7 @@ def candidate_queue(*, user: User, state: str) -> QuerySet:
 def candidates_by_ids(*, user: User, ids: list[int]) -> list[SpreadCandidate]:
     """The candidates ``ids`` names (a page of ``candidate_queue``) that the user may
     see, in that order, with their change idea, origin and nominator. One query."""
-    found = {candidate.pk: candidate for candidate in _lean(user).filter(pk__in=ids)}
+    found = _lean(user).in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
