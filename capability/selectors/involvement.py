@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from backend.models import Organisation, User
 from backend.selectors import organisation_ids
@@ -43,31 +43,28 @@ class Share:
         )
 
 
-def partner_involvement(*, organisation: Organisation) -> dict:
+def partner_involvement(*, organisation: Organisation, tree: UnitTree | None = None) -> dict:
     """The share of projects under way (active, sustaining or spreading) with a
-    lived-experience partner on the team, for the organisation and by division, in
-    three queries.
+    lived-experience partner on the team, for the organisation and by division: one
+    grouped query by unit (and one for the units, unless the caller has their ``tree``).
 
     For the portfolio and the board page: ``{% include
     "capability/includes/partner_involvement.html" with involvement=... %}``.
     """
-    tree = UnitTree(organisation)
-    projects = list(
-        Project.objects.filter(organisation=organisation, status__in=LIVE).values_list(
-            "id", "unit_id"
-        )
-    )
-    partnered = set(
-        ProjectMember.objects.filter(
-            project__organisation=organisation, project__status__in=LIVE, role=PARTNER
-        ).values_list("project_id", flat=True)
+    tree = tree or UnitTree(organisation)
+    partnered = ProjectMember.objects.filter(project=OuterRef("pk"), role=PARTNER)
+    by_unit = (
+        Project.objects.filter(organisation=organisation, status__in=LIVE)
+        .order_by()
+        .values_list("unit_id")
+        .annotate(projects=Count("*"), with_partner=Count("pk", filter=Exists(partnered)))
     )
     totals: Counter = Counter()
     with_partner: Counter = Counter()
-    for project_id, unit_id in projects:
+    for unit_id, projects, partners in by_unit:
         division = tree.division_of(unit_id)
-        totals[division] += 1
-        with_partner[division] += project_id in partnered
+        totals[division] += projects
+        with_partner[division] += partners
     divisions = [
         Share(name=place.name, projects=totals[place.id], with_partner=with_partner[place.id])
         for place in tree.divisions()
@@ -78,7 +75,11 @@ def partner_involvement(*, organisation: Organisation) -> dict:
         )
     return {
         "organisation": organisation,
-        "whole": Share(name=organisation.name, projects=len(projects), with_partner=len(partnered)),
+        "whole": Share(
+            name=organisation.name,
+            projects=sum(totals.values()),
+            with_partner=sum(with_partner.values()),
+        ),
         "divisions": divisions,
     }
 
