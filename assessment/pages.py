@@ -18,6 +18,7 @@ from assessment.key_tests import BY_CODE, DOMAIN_BY_KEY, SCALE, year_label
 from assessment.models import Answer, Assessment
 from backend.errors import forbid
 from backend.idempotency import idempotent_page
+from backend.kept_pages import kept_page
 from backend.models import Organisation
 from backend.pages import PageForm, invalid_form_response, save_or_refuse
 from capability.selectors import MEMBER_ROLES, may, organisation_for
@@ -90,6 +91,7 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@kept_page
 def assessment_page(request: HttpRequest, year: int) -> HttpResponse:
     """One year's assessment: each domain's key tests with the rating, narrative, links
     and the evidence Ripple computed, beside another year's (the year before, unless

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from backend.kept_pages import unnoted
 from backend.models import Membership, User
 from backend.selectors import user_memberships
 
@@ -112,10 +113,19 @@ def _links(request: HttpRequest, *, account: bool) -> list[dict[str, Any]]:
     return links
 
 
+def _unnoted(read: Callable[[], Any]) -> Callable[[], Any]:
+    # The header is drawn afresh for a kept page: its counts are not what the page shows.
+    def reading() -> Any:
+        with unnoted():
+            return read()
+
+    return reading
+
+
 def header(request: HttpRequest) -> dict[str, Any]:
     """Template context: the header's links, computed only when a template uses them."""
     return {
-        "navigation": SimpleLazyObject(lambda: _links(request, account=False)),
-        "account_links": SimpleLazyObject(lambda: _links(request, account=True)),
-        "home_url": SimpleLazyObject(lambda: home_url(request.user)),
+        "navigation": SimpleLazyObject(_unnoted(lambda: _links(request, account=False))),
+        "account_links": SimpleLazyObject(_unnoted(lambda: _links(request, account=True))),
+        "home_url": SimpleLazyObject(_unnoted(lambda: home_url(request.user))),
     }

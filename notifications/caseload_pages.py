@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from backend.kept_pages import kept_page
 from notifications.selectors import caseload_get, coach_list
 from notifications.serializers import caseload_data
 
@@ -37,6 +38,7 @@ def _filters(projects: list[dict[str, Any]], unit: str, status: str) -> list[dic
 
 
 @login_required
+@kept_page
 def caseload_page(request: HttpRequest) -> HttpResponse:
     """A coach's open projects, most in need first, with why and what to do next, and
     their load against capacity; filtered by unit and status, ``PAGE_SIZE`` at a time.

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from backend.errors import forbid
 from backend.idempotency import idempotent_page
+from backend.kept_pages import kept_page
 from backend.models import User
 from backend.pages import PageForm, invalid_form_response, save_or_refuse
 from notifications.models import (
@@ -112,6 +113,7 @@ def win_strength(win: Notification) -> dict[str, str]:
 
 
 @login_required
+@kept_page
 def wins_page(request: HttpRequest) -> HttpResponse:
     """The organisation's recent wins, each worded by the strength of its evidence, with
     its chart and the thanks it received."""

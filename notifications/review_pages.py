@@ -23,6 +23,7 @@ from django.utils import timezone
 from backend.comments import CommentForm
 from backend.errors import forbid
 from backend.idempotency import idempotent_page
+from backend.kept_pages import kept_page
 from backend.pages import PageForm, invalid_form_response, save_or_refuse
 from notifications.selectors import project_attention_get
 from pdsa.models import Cycle
@@ -87,6 +88,7 @@ def _context(request: HttpRequest, project: Project, form: ProgressOverrideForm)
 
 
 @login_required
+@kept_page
 @idempotent_page
 def project_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The coach's review of a project (every member of its organisation may read it; the

@@ -19,6 +19,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from backend.kept_pages import kept_page
 from projects.chart_svg import render_chart_svg
 from projects.chart_words import chart_words, period_words, value_words
 from projects.models import Measure
@@ -116,6 +117,7 @@ def _signalled(request: HttpRequest, data: dict[str, Any], kind: str) -> list[di
 
 
 @login_required
+@kept_page
 def board_page(request: HttpRequest) -> HttpResponse:
     """Are we on track against our few bold aims? For leaders, the QI team and admins."""
     ensure_portfolio_reader(request.user)

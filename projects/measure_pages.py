@@ -19,6 +19,7 @@ from django.urls import path
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from backend.kept_pages import kept_page
 from backend.models import Unit, User
 from backend.pages import PageForm
 from backend.selectors import unit_list
@@ -112,6 +113,7 @@ class SummaryFilterForm(PageForm):
 
 
 @login_required
+@kept_page
 def measure_summary_page(request: HttpRequest) -> HttpResponse:
     """One row per measure with its Making Data Count icons, aims' measures first;
     filters, sort, CSV of every matching row, and each row opens its chart."""
@@ -208,6 +210,7 @@ def _cycles(chart: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @login_required
+@kept_page
 def measure_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A measure's chart: full size with its annotations, what it says in plain words,
     its data as a table, the PDSA cycles that test changes on it, and downloads."""

@@ -21,6 +21,7 @@ from django.urls import path
 from django.utils.http import urlencode
 
 from backend.errors import forbid
+from backend.kept_pages import kept_page
 from backend.models import Unit, User
 from backend.pages import PageForm
 from backend.selectors import unit_descendant_ids, unit_list
@@ -124,6 +125,7 @@ class DivisionForm(PageForm):
 
 
 @login_required
+@kept_page
 def portfolio_page(request: HttpRequest) -> HttpResponse:
     """The aims cascade: each aim with its icons, a small chart and the counts over the
     projects beneath it; filtered to a division's aims."""
@@ -156,6 +158,7 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@kept_page
 def aim_page(request: HttpRequest, pk: int) -> HttpResponse:
     """An aim: its icons and chart, the counts over its cascade, the aims beneath it, and
     its projects (those linked to it or to any aim beneath) with their progress scores,

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 
+from backend.kept_pages import kept_page
 from backend.models import Unit
 from backend.pages import PageForm
 from capability import levels, selectors
@@ -62,6 +63,7 @@ def _places(organisation) -> list[tuple[str, str]]:
 
 
 @login_required
+@kept_page
 def directory_page(request: HttpRequest) -> HttpResponse:
     """People with improvement skills who have not opted out, highest level first, with
     the projects they led, the PDSA cycles they ran and the projects they coach now."""

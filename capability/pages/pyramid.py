@@ -9,10 +9,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from backend.kept_pages import kept_page
 from capability import levels, selectors
 from capability.chart_svg import LEVEL_COLOURS, pyramid_svg, quarters_svg
 from capability.pages._shared import organisation_of, section_links
 from capability.selectors.pyramid import percent_text
+from capability.tree import UnitTree
 
 
 def _drawn(scope: selectors.Scope) -> dict:
@@ -21,6 +23,7 @@ def _drawn(scope: selectors.Scope) -> dict:
 
 
 @login_required
+@kept_page
 def capability_page(request: HttpRequest) -> HttpResponse:
     """Are we building capability where it is needed? For the QI team, leaders, coaches
     and administrators."""
@@ -29,7 +32,8 @@ def capability_page(request: HttpRequest) -> HttpResponse:
         selectors.PYRAMID_READER_ROLES,
         f"{selectors.WHO_READS_PYRAMID} see the capability pyramid.",
     )
-    data = selectors.pyramid(organisation=organisation)
+    tree = UnitTree(organisation)  # read once for the pyramid and the partners' shares
+    data = selectors.pyramid(organisation=organisation, tree=tree)
     quarters = selectors.trained_per_quarter(organisation=organisation, as_of=timezone.localdate())
     keeper = selectors.may(
         user=request.user, organisation_id=organisation.pk, roles=selectors.RECORD_KEEPER_ROLES
@@ -59,7 +63,7 @@ def capability_page(request: HttpRequest) -> HttpResponse:
             "quarters": quarters,
             "quarters_svg": mark_safe(quarters_svg(quarters, ident="quarters")),  # noqa: S308
             "quarters_total": sum(quarter["total"] for quarter in quarters),
-            "involvement": selectors.partner_involvement(organisation=organisation),
+            "involvement": selectors.partner_involvement(organisation=organisation, tree=tree),
             "pending": pending,
         },
     )

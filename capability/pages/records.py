@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from backend.idempotency import idempotent_page
+from backend.kept_pages import kept_page
 from backend.pages import PageForm, invalid_form_response, save_or_refuse
 from capability import levels, selectors, services
 from capability.levels import Level
@@ -47,6 +48,7 @@ class RecordFilterForm(PageForm):
 
 
 @login_required
+@kept_page
 def records_page(request: HttpRequest) -> HttpResponse:
     """Every training record of the organisation, newest first, filtered by name, level
     and status, 50 to a page."""

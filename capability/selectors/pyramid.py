@@ -19,9 +19,10 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncQuarter
 
+from backend import kept_pages
 from backend.models import Organisation, Unit
 from capability import levels
-from capability.models import DosingRatios, Headcount, Person, TrainingRecord
+from capability.models import Course, DosingRatios, Headcount, Person, TrainingRecord
 from capability.training_cache import training_token
 from capability.tree import SUPPORT_KINDS, UnitTree
 from projects.periods import period_start
@@ -166,15 +167,18 @@ def levels_on(*, organisation: Organisation, as_of: date) -> dict[int, tuple[int
     return {person_id: (place[person_id], level) for person_id, level in reached.items() if level}
 
 
-def pyramid(*, organisation: Organisation, as_of: date | None = None) -> dict:
+def pyramid(
+    *, organisation: Organisation, as_of: date | None = None, tree: UnitTree | None = None
+) -> dict:
     """The organisation's pyramid, each division's, the support services' together and
     each service's, in a fixed handful of queries whatever the size of the organisation:
     today's, or as it stood on ``as_of`` (the headcounts and ratios are today's).
 
     ``unplaced`` counts trained people with no unit: they count for the organisation,
-    not for any division. ``uncounted`` names the divisions with no headcount.
+    not for any division. ``uncounted`` names the divisions with no headcount. A caller
+    that has the organisation's ``tree`` already saves its query.
     """
-    tree = UnitTree(organisation)
+    tree = tree or UnitTree(organisation)
     ratios = ratios_of(organisation)
     # order_by(): the models' default order would join the organisation (and the unit)
     # only to sort rows that are summed.
@@ -275,6 +279,8 @@ def trained_per_quarter(
     if found is None:
         found = _count_per_quarter(organisation, as_of, quarters)
         cache.set(key, found, timeout=QUARTERS_KEPT)
+    else:  # a kept page drawn from this depends on what it was counted from
+        kept_pages.reads(TrainingRecord, Course)
     return found
 
 

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from django.core.cache import cache
 
+from backend import kept_pages
 from projects.models import RATIO_CHARTS, DataPoint, Measure, Rebase
 from projects.spc import SPCInputError, analyse_many
 
@@ -141,6 +142,8 @@ def measures_spc_readings(measures: Sequence[Measure]) -> dict[int, dict[str, An
     keys = {spc_cache_key(measure): measure for measure in measures}
     cached = cache.get_many(list(keys))
     readings = {keys[key].pk: reading for key, reading in cached.items()}
+    if cached:  # a kept page drawn from these depends on what they were analysed from
+        kept_pages.reads(DataPoint, Rebase)
     missing = [measure for key, measure in keys.items() if key not in cached]
     if not missing:
         return readings

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from backend.idempotency import idempotent_page
+from backend.kept_pages import kept_page
 from backend.models import Unit
 from backend.pages import PageForm, invalid_form_response, save_or_refuse
 from backend.selectors import unit_list
@@ -79,6 +80,7 @@ def _result(idea: ChangeIdea, visible: set[int]) -> dict[str, Any]:
 
 
 @login_required
+@kept_page
 def library(request: HttpRequest) -> HttpResponse:
     """Search what was tried across the organisation: each result says what was tried,
     where, what was decided and how strong the evidence is, and opens the cycle."""

@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from backend.errors import forbid
 from backend.idempotency import idempotent_page
+from backend.kept_pages import kept_page
 from backend.pages import PageForm, invalid_form_response, save_or_refuse
 from backend.selectors import user_memberships
 from projects.models import MeasureDefinition
@@ -46,6 +47,7 @@ STATE_HINTS = {
 
 
 @login_required
+@kept_page
 def queue(request: HttpRequest) -> HttpResponse:
     """The spread review queue: candidates by state with counts, each with the change,
     where it came from and its evidence in one line."""
@@ -147,6 +149,7 @@ ACTIONS = {"approve", "decline", "retire", "refresh"}
 
 
 @login_required
+@kept_page
 @idempotent_page
 def candidate_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One change put forward for spread: what it is and where it worked, its evidence in

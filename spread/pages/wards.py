@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from backend.kept_pages import kept_page
 from backend.models import Unit
 from backend.selectors import unit_list, user_memberships
 from projects.chart_svg import variation_badge
@@ -47,6 +48,7 @@ def _projects(request: HttpRequest, unit: Unit) -> list[dict]:
 
 
 @login_required
+@kept_page
 def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A unit's projects and their icons, the changes offered and suggested to it (with
     "Adopt this on our ward" for those who may take a change up there), and what it has
