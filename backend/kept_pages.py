@@ -59,6 +59,8 @@ _READING = frozenset({"SELECT", "VALUES", "EXPLAIN"})
 _NEUTRAL = frozenset(
     {"SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET", "SHOW", "PRAGMA", "ANALYZE"}
 )
+_ROW_WRITES = frozenset({"INSERT", "UPDATE", "DELETE"})
+_TARGET_CHARS = 200
 _WRITING = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 
@@ -141,8 +143,18 @@ def _pending(connection: BaseDatabaseWrapper) -> _Renewal | None:
     return None
 
 
-def _wrote(connection: BaseDatabaseWrapper, sql: str) -> None:
-    tables = _named(sql) or {_EVERY}
+def _written(sql: str, head: str) -> set[str]:
+    """The tables a writing statement changes (every page's token when none is named)."""
+    if head in _ROW_WRITES:
+        # A row write names its table first: reading past it would cost a bulk insert's
+        # whole text (hundreds of kilobytes of placeholders).
+        named = _named(sql[:_TARGET_CHARS])
+        if named:
+            return named
+    return _named(sql) or {_EVERY}
+
+
+def _wrote(connection: BaseDatabaseWrapper, tables: set[str]) -> None:
     if not connection.in_atomic_block:  # autocommit: it is committed already
         renew(tables)
         return
@@ -163,7 +175,7 @@ def watch(execute: Callable, sql: str, params: Any, many: bool, context: dict) -
         if _reading.tables is not None and not _reading.paused:
             _reading.tables |= _named(sql)
     elif head not in _NEUTRAL:
-        _wrote(context["connection"], sql)
+        _wrote(context["connection"], _written(sql, head))
     return result
 
 
