@@ -8,7 +8,8 @@ has changed. Nobody declares what a page depends on, so nothing can be forgotten
 
 - every SQL statement on every connection passes through ``watch``. A statement that
   writes renews the token of each table it names once its transaction commits (one it
-  cannot name renews every page); while a kept page is being drawn, the tables its
+  cannot name renews every page; a sign-in's stamp of ``last_login``, which no kept
+  page shows, renews nothing); while a kept page is being drawn, the tables its
   statements read are noted;
 - a kept page carries the tokens its tables had *before* it was drawn, so a write
   committed at any moment after that makes it stale, whichever process made it;
@@ -63,6 +64,11 @@ _ROW_WRITES = frozenset({"INSERT", "UPDATE", "DELETE"})
 _TARGET_CHARS = 200
 _WRITING = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+# A one-column update by id: the column may be one no kept page shows.
+_ONE_COLUMN = re.compile(r'UPDATE "(\w+)" SET "(\w+)" = %s WHERE "\w+"\."id" = %s')
+# Signing in stamps the user's last_login, which no kept page shows: every page reads the
+# users table, and counting it would make each sign-in draw every kept page again.
+_UNSHOWN = frozenset({("backend_user", "last_login")})
 
 
 @once
@@ -145,6 +151,9 @@ def _pending(connection: BaseDatabaseWrapper) -> _Renewal | None:
 
 def _written(sql: str, head: str) -> set[str]:
     """The tables a writing statement changes (every page's token when none is named)."""
+    one_column = _ONE_COLUMN.fullmatch(sql.strip()) if head == "UPDATE" else None
+    if one_column and one_column.groups() in _UNSHOWN:
+        return set()
     if head in _ROW_WRITES:
         # A row write names its table first: reading past it would cost a bulk insert's
         # whole text (hundreds of kilobytes of placeholders).
@@ -155,6 +164,8 @@ def _written(sql: str, head: str) -> set[str]:
 
 
 def _wrote(connection: BaseDatabaseWrapper, tables: set[str]) -> None:
+    if not tables:
+        return
     if not connection.in_atomic_block:  # autocommit: it is committed already
         renew(tables)
         return

@@ -120,6 +120,17 @@ def test_a_write_to_another_table_keeps_it(qi, ward, django_assert_max_num_queri
         assert names(client.get("/units-kept/")) == "Ward 7"
 
 
+def test_someone_signing_in_keeps_it(qi, member, ward, django_assert_max_num_queries):
+    nurse = member(Role.FRONTLINE)
+    client = signed_in(qi)
+    client.get("/units-kept/")
+
+    signed_in(nurse)  # stamps their last_login in the users table
+
+    with django_assert_max_num_queries(5):
+        assert names(client.get("/units-kept/")) == "Ward 7"
+
+
 def test_a_write_committed_while_the_page_was_drawn_makes_it_stale(qi, ward):
     client = signed_in(qi)
 
@@ -186,17 +197,22 @@ def test_writes_are_told_from_reads_and_name_their_tables():
     def tokens(*tables: str) -> dict[str, str]:
         return kept_pages._tokens(tables)
 
-    before = tokens("backend_unit", "projects_project", "*")
+    before = tokens("backend_unit", "projects_project", "backend_user", "*")
     run('SELECT "backend_unit"."id" FROM "backend_unit" FOR UPDATE')
     run('WITH x AS (SELECT 1) SELECT * FROM "backend_unit", x')
     run('(SELECT "backend_unit"."id" FROM "backend_unit") UNION (SELECT 1)')
     run("SAVEPOINT s1")
-    assert tokens("backend_unit", "projects_project", "*") == before
+    assert tokens("backend_unit", "projects_project", "backend_user", "*") == before
 
     run('UPDATE "backend_unit" SET "name" = %s WHERE "id" IN (SELECT U0."id" FROM x U0)')
-    after_update = tokens("backend_unit", "projects_project", "*")
+    after_update = tokens("backend_unit", "projects_project", "backend_user", "*")
     assert after_update["backend_unit"] != before["backend_unit"]
     assert after_update["projects_project"] == before["projects_project"]
+
+    run('UPDATE "backend_user" SET "last_login" = %s WHERE "backend_user"."id" = %s')
+    assert tokens("backend_user")["backend_user"] == before["backend_user"]
+    run('UPDATE "backend_user" SET "full_name" = %s WHERE "backend_user"."id" = %s')
+    assert tokens("backend_user")["backend_user"] != before["backend_user"]
 
     run("insert into projects_project (title) values ('raw, unquoted')")
     assert tokens("projects_project")["projects_project"] != before["projects_project"]
