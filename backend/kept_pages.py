@@ -1,10 +1,12 @@
-"""Pages kept until a table they read changes.
+"""Pages and API answers kept until a table they read changes.
 
 A desk page at a large trust reads thousands of rows and draws tens of kilobytes, and
 the same person opens it again and again (a coach's caseload between visits, the board
 page through a meeting) while nothing it shows has changed. ``kept_page`` keeps what
 such a view drew, per person and address, and draws it again only once a table it read
-has changed. Nobody declares what a page depends on, so nothing can be forgotten:
+has changed; ``kept_answer`` does the same for an API view's JSON answers (the caseload,
+the portfolio, the summary table), which the same people's apps ask for as often.
+Nobody declares what a page depends on, so nothing can be forgotten:
 
 - every SQL statement on every connection passes through ``watch``. A statement that
   writes renews the token of each table it names once its transaction commits (one it
@@ -48,6 +50,9 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 KEPT_SECONDS = 600
 HEADER_TEMPLATE = "backend/includes/header.html"
@@ -222,11 +227,16 @@ def _noting() -> Iterator[set[str]]:
         _reading.tables = outer
 
 
-# --- keeping pages --------------------------------------------------------------------
+# --- keeping pages and answers ------------------------------------------------------
 
 
 def _uncommitted() -> bool:
     return any(_pending(c) is not None for c in connections.all(initialized_only=True))
+
+
+def _hashed(prefix: str, *about: str) -> str:
+    about = (*about, timezone.localdate().isoformat())
+    return prefix + hashlib.sha256("\n".join(about).encode()).hexdigest()
 
 
 def _key(request: HttpRequest) -> str | None:
@@ -238,15 +248,48 @@ def _key(request: HttpRequest) -> str | None:
         return None
     if len(messages.get_messages(request)) or _uncommitted():
         return None
-    about = "\n".join(
-        [str(request.user.pk), csrf, request.get_full_path(), timezone.localdate().isoformat()]
-    )
-    return "page:" + hashlib.sha256(about.encode()).hexdigest()
+    return _hashed("page:", str(request.user.pk), csrf, request.get_full_path())
 
 
 def _fresh(tokens: dict[str, str]) -> bool:
     found = cache.get_many([_TOKEN.format(table) for table in tokens])
     return all(found.get(_TOKEN.format(table)) == token for table, token in tokens.items())
+
+
+def _kept(key: str) -> dict[str, Any] | None:
+    """What is kept at ``key``, while every table it was drawn from is unchanged."""
+    kept = cache.get(key)
+    return kept if kept is not None and _fresh(kept["tokens"]) else None
+
+
+def _served(kept: dict[str, Any], body: str) -> HttpResponse:
+    response = HttpResponse(body)
+    for name, value in kept["headers"]:
+        response[name] = value
+    return response
+
+
+def _keepable(response: HttpResponse, tables: set[str], content_type: str) -> bool:
+    """Whether a response just drawn may be kept: a whole 200 of the type, drawn from
+    tables read here (not later, unwatched), with nothing written and uncommitted."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and getattr(response, "is_rendered", True)
+        and response.get("Content-Type", "").startswith(content_type)
+        and bool(tables)
+        and not _uncommitted()
+    )
+
+
+def _keep(key: str, response: HttpResponse, body: str, *, before: dict, tables: set) -> None:
+    depends = tables | _scope_tables() | {_EVERY}
+    kept = {
+        "tokens": {table: before[table] for table in depends},
+        "body": body,
+        "headers": [(k, v) for k, v in response.items() if k.lower() != "content-length"],
+    }
+    cache.set(key, kept, timeout=KEPT_SECONDS)
 
 
 def _header(request: HttpRequest) -> str:
@@ -263,36 +306,67 @@ def kept_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         key = _key(request)
         if key is None:
             return view(request, *args, **kwargs)
-        kept = cache.get(key)
-        if kept is not None and _fresh(kept["tokens"]):
-            response = HttpResponse(kept["body"].replace(_HEADER_HERE, _header(request), 1))
-            for name, value in kept["headers"]:
-                response[name] = value
-            return response
+        kept = _kept(key)
+        if kept is not None:
+            return _served(kept, kept["body"].replace(_HEADER_HERE, _header(request), 1))
         before = _tokens(_tables() | {_EVERY})
         with _noting() as tables:
             response = view(request, *args, **kwargs)
-        if (
-            response.status_code != 200
-            or response.streaming
-            or not getattr(response, "is_rendered", True)  # drawn later, unwatched
-            or not response.get("Content-Type", "").startswith("text/html")
-            or not tables
-            or _uncommitted()
-            or len(messages.get_messages(request))
-        ):
+        if not _keepable(response, tables, "text/html") or len(messages.get_messages(request)):
             return response
         body = response.content.decode(response.charset)
         start, end = body.find(HEADER_START), body.find(HEADER_END)
-        if start < 0 or end < start:
-            return response
-        depends = tables | _scope_tables() | {_EVERY}
-        kept = {
-            "tokens": {table: before[table] for table in depends},
-            "body": body[: start + len(HEADER_START)] + _HEADER_HERE + body[end:],
-            "headers": [(k, v) for k, v in response.items() if k.lower() != "content-length"],
-        }
-        cache.set(key, kept, timeout=KEPT_SECONDS)
+        if start >= 0 and end > start:
+            body = body[: start + len(HEADER_START)] + _HEADER_HERE + body[end:]
+            _keep(key, response, body, before=before, tables=tables)
+        return response
+
+    return wrapper
+
+
+def _answer_key(request: Request) -> str | None:
+    """Where an API answer is kept, or None when it may not be: not a GET by a signed-in
+    person answered as JSON (the browsable API draws forms for its browser), or a write
+    not yet committed. The whole address, host too: answers link to themselves."""
+    renderer = getattr(request, "accepted_renderer", None)
+    if request.method != "GET" or not request.user.is_authenticated:
+        return None
+    if renderer is None or renderer.format != "json" or _uncommitted():
+        return None
+    return _hashed(
+        "answer:", str(request.user.pk), request.accepted_media_type, request.build_absolute_uri()
+    )
+
+
+def kept_answer(handler: Callable[..., Response]) -> Callable[..., HttpResponse]:
+    """Keep what an API view's ``get`` (or ``list``) answers as JSON, per person and
+    address, until a table it read changes, as ``kept_page`` keeps pages. It runs after
+    the view's authentication, permissions and throttles, which apply to every request;
+    the handler's own checks run whenever the answer is drawn."""
+
+    @wraps(handler)
+    def wrapper(view: APIView, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = _answer_key(request)
+        if key is None:
+            return handler(view, request, *args, **kwargs)
+        kept = _kept(key)
+        if kept is not None:
+            return _served(kept, kept["body"])
+        before = _tokens(_tables() | {_EVERY})
+        with _noting() as tables:
+            response = handler(view, request, *args, **kwargs)
+            # Rendered here, not after the view returns, so what the renderer reads (a
+            # lazy queryset) is noted too; the view's own finalising later changes nothing.
+            response = view.finalize_response(request, response, *args, **kwargs)
+            response.render()
+        if _keepable(response, tables, "application/json"):
+            _keep(
+                key,
+                response,
+                response.content.decode(response.charset),
+                before=before,
+                tables=tables,
+            )
         return response
 
     return wrapper

@@ -39,11 +39,11 @@ would be the same for every endpoint and only shrink the ratios):
   JSON and as the pages (signed in with a session, the whole page rendered).
 
 Each is timed **cold** (the cache emptied before every request, so every chart the view
-needs is analysed again and every page is drawn; the database's own caches are warm) and
-**warm** (what the request before left in the cache: SPC results, and the pages
-``kept_page`` keeps until a table they read changes; nothing is written between the
-requests), and printed as the median time and its ratio to the trivial endpoint's
-median, with the request's query count. Finally it
+needs is analysed again and every page and answer is drawn; the database's own caches
+are warm) and **warm** (what the request before left in the cache: SPC results, and the
+pages and API answers ``kept_page`` and ``kept_answer`` keep until a table they read
+changes; nothing is written between the requests), and printed as the median time and
+its ratio to the trivial endpoint's median, with the request's query count. Finally it
 times reading every measure's full cached SPC result against its small cached summary,
 the choice the portfolio views rest on.
 

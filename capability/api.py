@@ -26,6 +26,7 @@ from backend.etags import (
     if_match,
 )
 from backend.idempotency import IdempotentCreateMixin, idempotent
+from backend.kept_pages import kept_answer
 from backend.routing import Router
 from backend.selectors import organisation_list
 from capability import levels, selectors, services
@@ -312,6 +313,7 @@ class PyramidView(APIView):
     and how many were trained each quarter."""
 
     @extend_schema(parameters=[ORGANISATION], responses=PyramidSerializer)
+    @kept_answer
     def get(self, request: Request) -> Response:
         organisation = _organisation(
             request,
@@ -341,6 +343,7 @@ class DirectoryView(mixins.ListModelMixin, viewsets.GenericViewSet):
             OpenApiParameter("q", str),
         ]
     )
+    @kept_answer
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = selectors.with_experience(self.paginate_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

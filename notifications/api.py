@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.etags import etag_response, if_match
+from backend.kept_pages import kept_answer
 from backend.pagination import CursorPagination
 from backend.routing import Router
 from backend.schema import ErrorSerializer
@@ -106,6 +107,7 @@ class CaseloadView(APIView):
             404: OpenApiResponse(ErrorSerializer, description="No such coach or organisation."),
         },
     )
+    @kept_answer
     def get(self, request: Request) -> Response:
         """A coach's open projects, most in need first, with why and what to do next, and
         their load against capacity.

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.errors import forbid
+from backend.kept_pages import kept_answer
 from backend.pagination import Pagination
 from backend.selectors import role_in
 from projects import selectors
@@ -81,6 +82,7 @@ class PortfolioView(APIView):
         ),
         tags=["portfolio"],
     )
+    @kept_answer
     def get(self, request: Request) -> Response:
         query = PortfolioQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -136,6 +138,7 @@ class MeasureSummaryView(ErrorsAsJSONMixin, ListAPIView):
         },
         tags=["portfolio"],
     )
+    @kept_answer
     def get(self, request: Request, *args, **kwargs):
         return self.list(request)
 

@@ -18,15 +18,18 @@ from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.test import Client
 from django.urls import include, path
+from knox.models import AuthToken
 
 from backend import kept_pages
 from backend.kept_pages import kept_page
 from backend.models import Membership, Unit
+from projects.models import Measure
 from projects.services.data import data_points_upsert
 from tests.factories import (
     DataPointFactory,
     MeasureFactory,
     NotificationFactory,
+    OrganisationFactory,
     ProjectFactory,
     UnitFactory,
 )
@@ -232,3 +235,65 @@ def test_a_chart_page_shows_a_point_logged_after_it_was_kept(qi, ward):
     data_points_upsert(measure=measure, rows=[{"period": date(2026, 1, 1), "value": 42.5}], by=qi)
 
     assert "42.5" in client.get(f"/measures/{measure.pk}/").content.decode()
+
+
+# --- API answers ------------------------------------------------------------------------
+
+
+def api_client(user) -> Client:
+    token = AuthToken.objects.create(user)[1]
+    return Client(HTTP_AUTHORIZATION=f"Token {token}")
+
+
+def measure_names(response) -> list[str]:
+    return [row["name"] for row in response.json()["results"]]
+
+
+def test_an_api_answer_is_kept_until_a_table_it_read_changes(
+    qi, ward, django_assert_max_num_queries
+):
+    project = ProjectFactory(organisation=ward.organisation, unit=ward)
+    measure = MeasureFactory(project=project, name="Falls")
+    client = api_client(qi)
+    client.get("/api/v1/portfolio/measures/")  # stores the measure's reading: a write
+    first = client.get("/api/v1/portfolio/measures/")
+
+    # The token and the user, the roles who may read the table, and the tokens.
+    with django_assert_max_num_queries(3):
+        again = client.get("/api/v1/portfolio/measures/")
+    assert again.status_code == 200 and again.json() == first.json()
+    assert measure_names(again) == ["Falls"]
+    assert again["Content-Type"] == first["Content-Type"] == "application/json"
+
+    Measure.objects.filter(pk=measure.pk).update(name="Falls with harm")
+    assert measure_names(client.get("/api/v1/portfolio/measures/")) == ["Falls with harm"]
+
+
+def test_api_answers_are_kept_per_person_address_and_format(qi, member, ward):
+    MeasureFactory(project=ProjectFactory(organisation=ward.organisation, unit=ward), name="Falls")
+    client = api_client(qi)
+    client.get("/api/v1/portfolio/measures/")
+    client.get("/api/v1/portfolio/measures/")
+
+    other = member(Role.QI_TEAM, org=OrganisationFactory(), email="qi@other.example")
+    assert measure_names(api_client(other).get("/api/v1/portfolio/measures/")) == []
+    assert measure_names(client.get("/api/v1/portfolio/measures/?q=none")) == []
+    # The CSV streams and the browsable API draws forms for its browser: neither is kept.
+    for _ in range(2):
+        csv = client.get("/api/v1/portfolio/measures/?format=csv")
+        assert "Falls" in b"".join(csv.streaming_content).decode()
+        page = client.get("/api/v1/portfolio/measures/", HTTP_ACCEPT="text/html")
+        assert page["Content-Type"].startswith("text/html") and "Falls" in page.content.decode()
+
+
+def test_a_kept_api_answer_is_refused_to_a_revoked_token_and_a_changed_role(qi, ward):
+    MeasureFactory(project=ProjectFactory(organisation=ward.organisation, unit=ward))
+    token = AuthToken.objects.create(qi)
+    client = Client(HTTP_AUTHORIZATION=f"Token {token[1]}")
+    client.get("/api/v1/capability/pyramid/")
+    assert client.get("/api/v1/capability/pyramid/").status_code == 200
+
+    Membership.objects.filter(user=qi).update(role=Role.FRONTLINE)
+    assert client.get("/api/v1/capability/pyramid/").status_code == 403
+    token[0].delete()
+    assert client.get("/api/v1/capability/pyramid/").status_code == 401
