@@ -23,6 +23,7 @@ from assessment.serializers import (
 )
 from backend.etags import ETagReadMixin, IfMatchMixin, etag_response
 from backend.idempotency import idempotent
+from backend.kept_pages import kept_answer
 from backend.routing import Router
 
 
@@ -44,6 +45,7 @@ class AssessmentViewSet(
     def get_queryset(self):
         return selectors.with_answers(selectors.assessment_list(user=self.request.user))
 
+    @kept_answer
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         # Read once: the representation a write answers with is the same serializer's,
         # over the same queryset, so the ETag matches.
