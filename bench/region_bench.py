@@ -133,13 +133,15 @@ class Table:
         self.next_id = (model.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
         self.rows: list[tuple] = []
         self.defaults: dict[str, Any] = {}
-        self.per_row: list[models.Field] = []  # unique defaults such as a uuid
+        # Defaults drawn for each row: a unique field's, and a uuid's (a cycle's is unique
+        # within its project, by a constraint rather than on the field).
+        self.per_row: list[models.Field] = []
         for field in self.fields:
             if field.primary_key:
                 continue
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 self.defaults[field.attname] = now
-            elif field.has_default() and field.unique:
+            elif field.has_default() and (field.unique or isinstance(field, models.UUIDField)):
                 self.per_row.append(field)
             else:  # the field's default, or "" for text and None for what may be null
                 self.defaults[field.attname] = field.get_default()
