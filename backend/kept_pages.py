@@ -49,6 +49,7 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -358,7 +359,8 @@ def kept_answer(handler: Callable[..., Response]) -> Callable[..., HttpResponse]
             # Rendered here, not after the view returns, so what the renderer reads (a
             # lazy queryset) is noted too; the view's own finalising later changes nothing.
             response = view.finalize_response(request, response, *args, **kwargs)
-            response.render()
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()
         if _keepable(response, tables, "application/json"):
             _keep(
                 key,
