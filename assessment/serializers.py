@@ -25,7 +25,7 @@ class AnswerSerializer(SafeTextMixin, serializers.ModelSerializer):
     rating = serializers.ChoiceField(choices=RATING_CHOICES, allow_null=True, required=False)
     rating_label = serializers.SerializerMethodField()
     links = LinkSerializer(many=True, required=False)
-    updated_by = serializers.CharField(source="updated_by.__str__", read_only=True, default=None)
+    updated_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Answer

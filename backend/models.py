@@ -14,13 +14,23 @@ from django.utils.crypto import salted_hmac
 from simple_history.models import HistoricalRecords
 
 
+def normalise_email(email: str) -> str:
+    """An e-mail address as Ripple stores it: trimmed and lower-cased whole.
+
+    Find a stored address with ``email=normalise_email(text)``, not ``email__iexact``:
+    Python lower-cases some letters (``İ``) in ways PostgreSQL's ``UPPER`` does not undo,
+    so a case-insensitive look-up can miss the very row the unique constraint then trips on.
+    """
+    return BaseUserManager.normalize_email(email.strip()).lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra) -> User:
         if not email:
             raise ValueError("A user needs an e-mail address.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -64,7 +74,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalise_email(self.email)
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         return salted_hmac(

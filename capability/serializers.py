@@ -60,9 +60,8 @@ class PersonRecordSerializer(SafeTextMixin, CreateOnlyFieldsMixin, serializers.M
     records_level = serializers.ChoiceField(choices=LEVEL_OR_NONE, read_only=True)
     set_level = serializers.ChoiceField(choices=LEVEL_OR_NONE, read_only=True)
     level_label = serializers.SerializerMethodField()
-    set_by = serializers.CharField(
-        source="set_by.__str__", read_only=True, default=None, allow_null=True
-    )
+    # A related field's null stays null; ``source="set_by.__str__"`` drew None's method.
+    set_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Person

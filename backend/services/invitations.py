@@ -31,7 +31,7 @@ from rest_framework import status
 from backend.errors import ApplicationError, refuse
 from backend.history import save_with_history
 from backend.jobs import enqueue_each_on_commit, enqueue_on_commit
-from backend.models import Invitation, Membership, Organisation, Unit, User
+from backend.models import Invitation, Membership, Organisation, Unit, User, normalise_email
 from backend.services.organisation import ADMIN_ONLY, ensure_role
 from backend.site import absolute_url
 from backend.validators import NHS_NUMBER_MESSAGE, contains_nhs_number
@@ -360,9 +360,10 @@ def invitation_accept(*, token: str, password: str | None) -> User:
     has), set the password they chose, and give them the membership. The link then stops
     working. ``password`` None joins an existing account as it is."""
     invitation = invitation_from_token(token)
-    user = User.objects.select_for_update().filter(email__iexact=invitation.email).first()
+    email = normalise_email(invitation.email)
+    user = User.objects.select_for_update().filter(email=email).first()
     if user is None:
-        user = User(email=invitation.email, full_name=invitation.full_name)
+        user = User(email=email, full_name=invitation.full_name)
     if password is not None:
         if not invitation.organisation.password_sign_in:
             refuse(

@@ -23,6 +23,7 @@ from backend.models import (
     Unit,
     User,
     WorkerHeartbeat,
+    normalise_email,
 )
 from backend.updates import field_names, model_update, only
 
@@ -171,7 +172,7 @@ def membership_create(
         roles=frozenset({Membership.Role.ADMIN}),
         action="manage memberships",
     )
-    user = User.objects.filter(email__iexact=email.strip()).first()
+    user = User.objects.filter(email=normalise_email(email)).first()
     if user is None:
         user = User.objects.create_user(email=email, password=None, full_name=full_name)
     if Membership.objects.filter(user=user, organisation=organisation).exists():

@@ -31,7 +31,15 @@ from rest_framework import status
 from backend import selectors
 from backend.errors import ApplicationError
 from backend.jobs import enqueue_on_commit
-from backend.models import AllowedDomain, Invitation, Membership, Organisation, SignInEvent, User
+from backend.models import (
+    AllowedDomain,
+    Invitation,
+    Membership,
+    Organisation,
+    SignInEvent,
+    User,
+    normalise_email,
+)
 from backend.site import absolute_url
 
 Method = SignInEvent.Method
@@ -241,7 +249,7 @@ def sso_sign_in(*, email: str, full_name: str = "", request: HttpRequest | None 
 def _sso_account(*, email: str, full_name: str, allowed: AllowedDomain | None) -> tuple[User, str]:
     from backend.services.invitations import invitations_take_up
 
-    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    user = User.objects.select_for_update().filter(email=normalise_email(email)).first()
     if user is None:
         user = User.objects.create_user(email=email, password=None, full_name=full_name)
     if allowed is None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from backend.errors import refuse
 from backend.history import save_with_history
-from backend.models import Organisation, Unit, User
+from backend.models import Organisation, Unit, User, normalise_email
 from backend.selectors import role_in
 from backend.updates import field_names, model_update, only
 from capability import levels
@@ -82,8 +82,13 @@ class PersonChanges(PersonFields, total=False):
 
 
 def _link_user(organisation: Organisation, email: str) -> User | None:
-    """The member of the organisation with this e-mail address, if there is one."""
-    return User.objects.filter(memberships__organisation=organisation, email__iexact=email).first()
+    """The member of the organisation with this e-mail address, if there is one and no
+    record of theirs is there yet (their address may have changed since it was made)."""
+    return (
+        User.objects.filter(memberships__organisation=organisation, email=email)
+        .exclude(capability_people__organisation=organisation)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -93,8 +98,8 @@ def person_create(
     """Start a training record for someone on the staff (the QI team and administrators)."""
     ensure_keeper(by=by, organisation_id=organisation.pk, action="add people's records")
     fields = only(PersonFields, fields, service="person_create")
-    email = email.strip().lower()
-    if Person.objects.filter(organisation=organisation, email__iexact=email).exists():
+    email = normalise_email(email)
+    if Person.objects.filter(organisation=organisation, email=email).exists():
         refuse("There is already a record for this e-mail address.", field="email")
     same_organisation(fields.get("unit"), organisation.pk, field="unit", what="unit")
     person = Person(

@@ -1,7 +1,7 @@
 import pytest
 
 from backend.models import Membership, Unit
-from tests.factories import UnitFactory
+from tests.factories import OrganisationFactory, UnitFactory
 
 
 def test_a_coach_from_another_trust_gets_404_for_a_demo_trust_unit(
@@ -105,6 +105,21 @@ def test_only_admins_manage_memberships(api, member, organisation):
 
     assert response.status_code == 201, response.json()
     assert response.json()["user"]["email"] == "new@example.org"
+
+
+def test_a_member_added_by_an_address_with_any_letters_is_one_account(api, member, organisation):
+    # "İ" lower-cases in Python to "i" and a combining dot, which PostgreSQL's UPPER does
+    # not match back: looking the account up case-insensitively missed it.
+    admin = member(Membership.Role.ADMIN)
+    elsewhere = OrganisationFactory()
+    other = member(Membership.Role.ADMIN, org=elsewhere)
+    body = {"email": "İlker@example.org", "role": "coach"}
+
+    first = api(admin).post("/api/v1/memberships/", {**body, "organisation": organisation.pk})
+    second = api(other).post("/api/v1/memberships/", {**body, "organisation": elsewhere.pk})
+
+    assert first.status_code == second.status_code == 201, second.json()
+    assert first.json()["user"]["id"] == second.json()["user"]["id"]
 
 
 def test_the_last_administrator_cannot_be_demoted(api, member):

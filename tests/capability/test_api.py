@@ -239,3 +239,41 @@ def test_another_organisations_member_sees_none_of_it(trust, api):
 
     assert courses["count"] == 0
     assert pyramid.status_code == 404
+
+
+@pytest.mark.parametrize("email", ["\u212aate@trust.example", "Ann@trust.example"])
+def test_a_person_added_twice_is_refused_by_their_e_mail_whatever_its_letters(trust, api, email):
+    # The Kelvin sign passes as a "K" and Python lower-cases it to "k", which PostgreSQL's
+    # UPPER makes "K", not the Kelvin sign: a case-insensitive look-up in the database
+    # missed the stored address and the unique constraint answered with a 500.
+    client = api(trust.qi)
+    body = {"organisation": trust.organisation.pk, "email": email, "full_name": "Ann"}
+
+    first = client.post("/api/v1/capability/people/", body)
+    again = client.post("/api/v1/capability/people/", body)
+
+    assert first.status_code == 201
+    assert again.status_code == 400 and again.json()["errors"][0]["field"] == "email"
+    assert Person.objects.filter(organisation=trust.organisation).count() == 1
+
+
+def test_a_member_whose_address_changed_is_not_linked_to_a_second_record(trust, api):
+    mine = services.person_ensure(user=trust.nurse, organisation=trust.organisation)
+    trust.nurse.email = "new.address@trust.example"
+    trust.nurse.save()
+
+    made = api(trust.qi).post(
+        "/api/v1/capability/people/",
+        {"organisation": trust.organisation.pk, "email": "New.Address@trust.example"},
+    )
+
+    assert made.status_code == 201 and made.json()["user"] is None
+    assert Person.objects.get(user=trust.nurse) == mine
+
+
+def test_a_level_nobody_set_by_hand_says_so_with_null(trust, api):
+    person = PersonFactory(organisation=trust.organisation)
+
+    read = api(trust.qi).get(f"/api/v1/capability/people/{person.pk}/").json()
+
+    assert read["set_by"] is None
