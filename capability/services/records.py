@@ -165,9 +165,10 @@ class _Catalogue:
         for batch in chunked(emails):
             for person in Person.objects.filter(organisation=organisation, email__in=batch):
                 self.people[person.email] = person
+            # A member with a record already (under the address they had then) keeps it.
             for user in User.objects.filter(
                 memberships__organisation=organisation, email__in=batch
-            ):
+            ).exclude(capability_people__organisation=organisation):
                 self.members[user.email.lower()] = user
 
 

@@ -271,6 +271,21 @@ def test_a_member_whose_address_changed_is_not_linked_to_a_second_record(trust, 
     assert Person.objects.get(user=trust.nurse) == mine
 
 
+def test_an_import_naming_a_member_whose_address_changed_starts_a_record_of_its_own(trust, api):
+    mine = services.person_ensure(user=trust.nurse, organisation=trust.organisation)
+    trust.nurse.email = "new.address@trust.example"
+    trust.nurse.save()
+
+    imported = api(trust.qi).post(
+        "/api/v1/capability/records/import/",
+        CSV.replace("ann@trust.example", "new.address@trust.example").encode(),
+        content_type="text/csv",
+    )
+
+    assert imported.status_code == 201, imported.json()
+    assert Person.objects.get(user=trust.nurse) == mine
+
+
 def test_a_level_nobody_set_by_hand_says_so_with_null(trust, api):
     person = PersonFactory(organisation=trust.organisation)
 
