@@ -74,12 +74,10 @@ def _check(
         problems.append(("full_name", NHS_NUMBER_MESSAGE))
     if not problems:
         if Membership.objects.filter(
-            organisation=organisation, user__email__iexact=email, user__is_active=True
+            organisation=organisation, user__email=email, user__is_active=True
         ).exists():
             problems.append(("email", f"{email} already belongs to {organisation.name}."))
-        elif (
-            _open(organisation).filter(email__iexact=email, expires_at__gt=timezone.now()).exists()
-        ):
+        elif _open(organisation).filter(email=email, expires_at__gt=timezone.now()).exists():
             problems.append(("email", f"{email} has been invited already: resend it instead."))
     return problems
 
@@ -98,7 +96,7 @@ def _make(
     home_unit: Unit | None,
 ) -> Invitation:
     # An expired invitation to the same person gives way to the new one.
-    _open(organisation).filter(email__iexact=email).update(revoked_at=timezone.now())
+    _open(organisation).filter(email=email).update(revoked_at=timezone.now())
     invitation = Invitation(
         organisation=organisation,
         email=email,
@@ -123,7 +121,7 @@ def invitation_create(
 ) -> Invitation:
     """Invite one person to join the organisation in a role; the e-mail goes after commit."""
     ensure_role(user=by, organisation_id=organisation.pk, roles=ADMIN_ONLY, action="invite people")
-    email = email.strip().lower()
+    email = normalise_email(email)
     full_name = fields.get("full_name", "").strip()
     home_unit = fields.get("home_unit")
     problems = _check(
@@ -190,7 +188,7 @@ def invitations_import(*, by: User, organisation: Organisation, text: str) -> li
             refuse(f"Send at most {CSV_MAX_ROWS} people in one file.", field="file")
         if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
             continue
-        email = (row.get("email") or "").strip().lower()
+        email = normalise_email(row.get("email") or "")
         full_name = (row.get("name") or "").strip()
         unit_name = (row.get("unit") or "").strip()
         role = _role_from(row.get("role") or "")

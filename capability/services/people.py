@@ -75,9 +75,6 @@ def course_update(*, by: User, course: Course, **changes: Unpack[CourseChanges])
 class PersonFields(TypedDict, total=False):
     full_name: str
     unit: Unit | None
-
-
-class PersonChanges(PersonFields, total=False):
     listed: bool
 
 
@@ -95,7 +92,8 @@ def _link_user(organisation: Organisation, email: str) -> User | None:
 def person_create(
     *, by: User, organisation: Organisation, email: str, **fields: Unpack[PersonFields]
 ) -> Person:
-    """Start a training record for someone on the staff (the QI team and administrators)."""
+    """Start a training record for someone on the staff (the QI team and administrators);
+    ``listed`` False keeps them out of the skills directory from the start."""
     ensure_keeper(by=by, organisation_id=organisation.pk, action="add people's records")
     fields = only(PersonFields, fields, service="person_create")
     email = normalise_email(email)
@@ -141,16 +139,16 @@ def person_ensure(*, user: User, organisation: Organisation) -> Person:
 
 
 @transaction.atomic
-def person_update(*, by: User, person: Person, **changes: Unpack[PersonChanges]) -> Person:
+def person_update(*, by: User, person: Person, **changes: Unpack[PersonFields]) -> Person:
     """Change a person's name, unit or listing. People choose for themselves whether the
     skills directory lists them; the QI team and administrators keep the rest."""
-    data = only(PersonChanges, changes, service="person_update")
+    data = only(PersonFields, changes, service="person_update")
     is_self = person.user_id == by.pk
     if set(data) - {"listed"} or not is_self:
         ensure_keeper(by=by, organisation_id=person.organisation_id, action="change this record")
     if "unit" in data:
         same_organisation(data["unit"], person.organisation_id, field="unit", what="unit")
-    person, _ = model_update(instance=person, fields=field_names(PersonChanges), data=data, by=by)
+    person, _ = model_update(instance=person, fields=field_names(PersonFields), data=data, by=by)
     return person
 
 

@@ -175,6 +175,19 @@ def test_a_member_or_someone_invited_already_is_not_invited_again(admin, organis
         )
 
 
+def test_an_address_with_a_letter_only_python_lower_cases_is_invited_once(admin, organisation):
+    # The Kelvin sign passes for a "K" and is stored as "k", which PostgreSQL's UPPER does
+    # not match back to it: the repeat is found by the address as stored.
+    kelvin = "\u212aate@trust.example"
+    services.invitation_create(by=admin, organisation=organisation, email=kelvin, role=Role.COACH)
+
+    with pytest.raises(ApplicationError, match="invited already"):
+        services.invitation_create(
+            by=admin, organisation=organisation, email=kelvin, role=Role.COACH
+        )
+    assert Invitation.objects.get().email == "kate@trust.example"
+
+
 CSV_GOOD = """email,name,unit,role
 nurse.one@trust.example,Nurse One,Ward 7,frontline
 coach.two@trust.example,Coach Two,,Improvement coach

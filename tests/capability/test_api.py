@@ -243,9 +243,8 @@ def test_another_organisations_member_sees_none_of_it(trust, api):
 
 @pytest.mark.parametrize("email", ["\u212aate@trust.example", "Ann@trust.example"])
 def test_a_person_added_twice_is_refused_by_their_e_mail_whatever_its_letters(trust, api, email):
-    # The Kelvin sign passes as a "K" and Python lower-cases it to "k", which PostgreSQL's
-    # UPPER makes "K", not the Kelvin sign: a case-insensitive look-up in the database
-    # missed the stored address and the unique constraint answered with a 500.
+    # The Kelvin sign passes for a "K" and is stored as "k", which PostgreSQL's UPPER does
+    # not match back to it: the repeat is found by the address as stored.
     client = api(trust.qi)
     body = {"organisation": trust.organisation.pk, "email": email, "full_name": "Ann"}
 
@@ -292,3 +291,14 @@ def test_a_level_nobody_set_by_hand_says_so_with_null(trust, api):
     read = api(trust.qi).get(f"/api/v1/capability/people/{person.pk}/").json()
 
     assert read["set_by"] is None
+
+
+def test_a_person_added_unlisted_stays_out_of_the_directory(trust, api):
+    made = api(trust.qi).post(
+        "/api/v1/capability/people/",
+        {"organisation": trust.organisation.pk, "email": "quiet@trust.example", "listed": False},
+    )
+
+    assert made.status_code == 201, made.json()
+    assert made.json()["listed"] is False
+    assert Person.objects.get(email="quiet@trust.example").listed is False
