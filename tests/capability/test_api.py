@@ -256,25 +256,28 @@ def test_a_person_added_twice_is_refused_by_their_e_mail_whatever_its_letters(tr
     assert Person.objects.filter(organisation=trust.organisation).count() == 1
 
 
-def test_a_member_whose_address_changed_is_not_linked_to_a_second_record(trust, api):
-    mine = services.person_ensure(user=trust.nurse, organisation=trust.organisation)
+@pytest.fixture
+def moved_record(trust) -> Person:
+    """The nurse's training record, made before their address changed to a new one."""
+    record = services.person_ensure(user=trust.nurse, organisation=trust.organisation)
     trust.nurse.email = "new.address@trust.example"
     trust.nurse.save()
+    return record
 
+
+def test_a_member_whose_address_changed_is_not_linked_to_a_second_record(trust, api, moved_record):
     made = api(trust.qi).post(
         "/api/v1/capability/people/",
         {"organisation": trust.organisation.pk, "email": "New.Address@trust.example"},
     )
 
     assert made.status_code == 201 and made.json()["user"] is None
-    assert Person.objects.get(user=trust.nurse) == mine
+    assert Person.objects.get(user=trust.nurse) == moved_record
 
 
-def test_an_import_naming_a_member_whose_address_changed_starts_a_record_of_its_own(trust, api):
-    mine = services.person_ensure(user=trust.nurse, organisation=trust.organisation)
-    trust.nurse.email = "new.address@trust.example"
-    trust.nurse.save()
-
+def test_an_import_naming_a_member_whose_address_changed_starts_a_record_of_its_own(
+    trust, api, moved_record
+):
     imported = api(trust.qi).post(
         "/api/v1/capability/records/import/",
         CSV.replace("ann@trust.example", "new.address@trust.example").encode(),
@@ -282,7 +285,7 @@ def test_an_import_naming_a_member_whose_address_changed_starts_a_record_of_its_
     )
 
     assert imported.status_code == 201, imported.json()
-    assert Person.objects.get(user=trust.nurse) == mine
+    assert Person.objects.get(user=trust.nurse) == moved_record
 
 
 def test_a_level_nobody_set_by_hand_says_so_with_null(trust, api):
