@@ -9,13 +9,22 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from backend.models import Membership
 from notifications.caseload_pages import PAGE_SIZE
 from pdsa.models import Cycle
 from projects.models import Project
-from tests.factories import CycleFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    CycleFactory,
+    CycleQuestionFactory,
+    CycleTaskFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 from tests.notifications.conftest import NOW
 from tests.notifications.test_caseload_queries import coach_with_projects
 
@@ -24,6 +33,7 @@ pytestmark = pytest.mark.django_db
 # The caseload's queries (test_caseload_queries: 11 with a cold SPC cache) and the page's
 # own: the session, the user, and the header's entries and unread count.
 PAGE_QUERIES = 16
+REVIEW_QUERIES = 19
 
 
 def signed_in(user) -> Client:
@@ -143,6 +153,32 @@ def test_the_review_shows_what_needs_the_coach_and_the_cycles_waiting(
     assert "overdue by 24 days" in html
     assert "Night huddle</a> has waited 4 days for a decision" in html
     assert "The evidence behind it" in html
+
+
+def test_the_reviews_queries_do_not_grow_with_the_cycles_waiting(clock, member, make_team):
+    team = make_team("Falls huddle", status="active", last_activity_at=NOW)
+    client = signed_in(team.coach)
+    url = f"/caseload/projects/{team.project.pk}/"
+
+    def drawn() -> int:
+        cache.clear()  # drawn, not served kept
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def waiting(title: str) -> None:
+        cycle = CycleFactory(project=team.project, title=title, stage=Cycle.Stage.STUDY)
+        CycleQuestionFactory(cycle=cycle)
+        CycleTaskFactory(cycle=cycle)
+
+    waiting("Cycle one")
+    one = drawn()
+    for number in range(2, 7):
+        waiting(f"Cycle {number}")
+    assert drawn() == one
+    # The attention, the score and its evidence, the history, the cycles waiting and the
+    # comments, beside the session, the user and the header.
+    assert one <= REVIEW_QUERIES, one
 
 
 def test_a_score_set_by_hand_needs_a_reason_and_is_kept_in_history(clock, member, make_team):
